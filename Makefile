@@ -1,0 +1,66 @@
+# Learning Desk: `make run` to use it, `make test` to check it. See README.md.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.12 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+DIST := learningdesk/core/static/core/dist
+ASSET_SOURCES := $(shell find learningdesk/core/assets scripts/build-assets.mjs package.json -type f 2>/dev/null)
+
+.PHONY: run test lint format bench install assets migrate lock clean serve-check
+
+run: install assets migrate
+	@$(MANAGE) seed_demo --if-empty
+	@scripts/run.sh
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 12) else "Learning Desk needs Python 3.12: set PYTHON=/path/to/python3.12")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+assets: $(DIST)/.built
+
+$(DIST)/.built: node_modules/.installed $(ASSET_SOURCES)
+	npm run --silent build
+	@touch $@
+
+migrate: install
+	@$(MANAGE) migrate --noinput -v 0
+
+test: install assets
+	$(MAKE) lint
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=learningdesk.settings.test -v 0
+	DJANGO_SETTINGS_MODULE=learningdesk.settings.prod SECRET_KEY=check-deploy-$$RANDOM$$RANDOM$$RANDOM$$RANDOM-not-used-for-anything-else \
+		ALLOWED_HOSTS=learningdesk.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy learningdesk
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# The benchmarks run against their own database so they never touch your demo data.
+bench: install assets
+	@mkdir -p var/bench
+	@if [ -z "$$DATABASE_URL" ]; then export SQLITE_PATH=var/bench/bench.sqlite3; fi; \
+		$(MANAGE) migrate --noinput -v 0 && $(MANAGE) bench
+
+lock: install
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras -o requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --strip-extras -o requirements-dev.txt requirements-dev.in
+
+clean:
+	rm -rf $(VENV) node_modules $(DIST) staticfiles

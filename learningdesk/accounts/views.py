@@ -1,0 +1,107 @@
+"""Signing in, the team (who holds which role) and the audit log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from learningdesk.accounts.forms import AuditFilterForm, NewPasswordForm, ResetForm, SignInForm
+from learningdesk.org import scoping, services
+from learningdesk.org.forms import RoleEndForm, RoleGrantForm
+from learningdesk.org.models import Person
+from learningdesk.org.views import paginate
+
+login = auth_views.LoginView.as_view(
+    template_name="accounts/login.html", authentication_form=SignInForm, redirect_authenticated_user=True
+)
+logout = auth_views.LogoutView.as_view()
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="accounts/password_reset.html",
+    form_class=ResetForm,
+    email_template_name="accounts/emails/password_reset.txt",
+    subject_template_name="accounts/emails/password_reset_subject.txt",
+    success_url=reverse_lazy("password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html",
+    form_class=NewPasswordForm,
+    success_url=reverse_lazy("password_reset_complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)
+
+
+def team(request: HttpRequest) -> HttpResponse:
+    """Who holds which role in the user's scope, current or ended."""
+    show = request.GET.get("show", "current")
+    assignments = scoping.visible_role_assignments(request.user).prefetch_related("workplaces")
+    today = timezone.localdate()
+    if show == "ended":
+        assignments = assignments.filter(ends_on__lt=today)
+    else:
+        show = "current"
+        assignments = assignments.exclude(ends_on__lt=today)
+    grantable = set(scoping.grantable_units(request.user).values_list("pk", flat=True))
+    return render(
+        request,
+        "accounts/team.html",
+        {
+            "page_obj": paginate(request, assignments.order_by("unit__path", "role", "user__full_name")),
+            "show": show,
+            "grantable": grantable,
+            "can_grant": bool(grantable),
+            "today": today,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def role_grant(request: HttpRequest) -> HttpResponse:
+    if not scoping.grantable_units(request.user).exists():
+        raise Http404
+    form = RoleGrantForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        assignment = services.role_grant(acting_user=request.user, request=request, **data)
+        messages.success(
+            request, f"{assignment.user.full_name or assignment.user.email} is now {assignment.get_role_display()}."
+        )
+        return redirect("accounts:team")
+    return render(request, "accounts/role_grant.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def role_end(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = scoping.get_role_assignment_for_user(request.user, pk)
+    form = RoleEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.role_end(acting_user=request.user, assignment=assignment, ends_on=form.cleaned_data["ends_on"])
+        messages.success(request, f"The role of {assignment.user} ends on {form.cleaned_data['ends_on']:%d %B %Y}.")
+        return redirect("accounts:team")
+    return render(request, "accounts/role_end.html", {"form": form, "assignment": assignment})
+
+
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The audit log of the user's scope: changes, and who looked at special category data."""
+    if not scoping.get_scope(request.user).audit:
+        raise Http404
+    form = AuditFilterForm(request.GET or None)
+    events = scoping.visible_audit_events(request.user)
+    if form.is_valid() and form.cleaned_data["action"]:
+        events = events.filter(action=form.cleaned_data["action"])
+    page = paginate(request, events)
+    person_ids = {e.target_id for e in page.object_list if e.target_type == "person"}
+    people = {
+        p.pk: p for p in scoping.visible_people(request.user).filter(pk__in=person_ids).only("first_name", "last_name")
+    }
+    rows = [
+        (event, people.get(event.target_id) if event.target_type == "person" else None) for event in page.object_list
+    ]
+    return render(request, "accounts/audit_log.html", {"form": form, "page_obj": page, "rows": rows, "Person": Person})

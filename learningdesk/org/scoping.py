@@ -1,0 +1,285 @@
+"""The one place that decides which records a user may see and change.
+
+Every list, detail page, search, count and export gets its queryset from here. A user sees the subtrees
+of the units where they hold an active role, a ULR the workplaces they cover, and nothing else: never a
+sibling branch. Records outside a user's scope answer 404, exactly as if they did not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from learningdesk.accounts.models import AuditEvent, User
+from learningdesk.org import roles
+from learningdesk.org.models import Employer, OrgUnit, Person, Role, RoleAssignment, Workplace
+
+STEPLEN = OrgUnit.steplen
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The subtrees (as materialised-path prefixes) a user's active roles give them, by kind of access."""
+
+    see: tuple[str, ...] = ()
+    edit: tuple[str, ...] = ()
+    equality: tuple[str, ...] = ()
+    audit: tuple[str, ...] = ()
+    grant: tuple[str, ...] = ()
+    workplace_ids: frozenset[int] = field(default_factory=frozenset)
+    roles: tuple[RoleAssignment, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.see and not self.workplace_ids
+
+    @property
+    def can_edit_anything(self) -> bool:
+        return bool(self.edit or self.workplace_ids)
+
+
+def _collapse(paths: Iterable[str]) -> tuple[str, ...]:
+    """Drop paths that lie inside another path of the set: the outer subtree already covers them."""
+    kept: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(outer) for outer in kept):
+            kept.append(path)
+    return tuple(kept)
+
+
+def active_roles(user: User) -> QuerySet[RoleAssignment]:
+    today = timezone.localdate()
+    return (
+        RoleAssignment.objects.filter(user=user, starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .select_related("unit", "unit__kind")
+    )
+
+
+def get_scope(user: User) -> Scope:
+    """The user's scope, computed once per request (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    cached = getattr(user, "_learningdesk_scope", None)
+    if cached is not None:
+        return cached
+    assignments = tuple(active_roles(user).prefetch_related("workplaces"))
+    by_kind: dict[str, list[str]] = {"see": [], "edit": [], "equality": [], "audit": [], "grant": []}
+    workplace_ids: set[int] = set()
+    for assignment in assignments:
+        path = assignment.unit.path
+        if assignment.role in roles.WORKPLACE_ROLES:
+            workplace_ids.update(w.pk for w in assignment.workplaces.all())
+            continue
+        by_kind["see"].append(path)
+        if assignment.role in roles.EDITOR_ROLES:
+            by_kind["edit"].append(path)
+        if assignment.role in roles.EQUALITY_ROLES:
+            by_kind["equality"].append(path)
+        if assignment.role in roles.AUDIT_ROLES:
+            by_kind["audit"].append(path)
+        if assignment.role in roles.ROLE_GRANTING_ROLES:
+            by_kind["grant"].append(path)
+    scope = Scope(
+        **{kind: _collapse(paths) for kind, paths in by_kind.items()},
+        workplace_ids=frozenset(workplace_ids),
+        roles=assignments,
+    )
+    user._learningdesk_scope = scope  # type: ignore[attr-defined]
+    return scope
+
+
+def _paths_q(paths: tuple[str, ...], prefix: str = "") -> Q:
+    """Records whose unit lies in one of the subtrees; an empty set matches nothing."""
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{prefix}path__startswith": path})
+    return q
+
+
+def _units_in(paths: tuple[str, ...]) -> QuerySet[OrgUnit] | None:
+    """Units in the subtrees, or None when a root is among them (everything: no filter needed)."""
+    if any(len(path) == STEPLEN for path in paths):
+        return None
+    return OrgUnit.objects.filter(_paths_q(paths)).values("pk")  # type: ignore[return-value]
+
+
+def _in_subtrees(field_name: str, paths: tuple[str, ...]) -> Q:
+    if not paths:
+        return Q(pk__in=[])
+    units = _units_in(paths)
+    if units is None:
+        return Q()
+    return Q(**{f"{field_name}__in": units})
+
+
+def _ancestor_paths(paths: tuple[str, ...]) -> set[str]:
+    return {path[:end] for path in paths for end in range(STEPLEN, len(path), STEPLEN)}
+
+
+# Units ------------------------------------------------------------------------------------------
+
+
+def visible_units(user: User) -> QuerySet[OrgUnit]:
+    scope = get_scope(user)
+    q = _paths_q(scope.see)
+    if scope.workplace_ids:
+        q |= Q(pk__in=Workplace.objects.filter(pk__in=scope.workplace_ids).values("branch"))
+    return OrgUnit.objects.filter(q).select_related("kind")
+
+
+def editable_units(user: User) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(_paths_q(get_scope(user).edit)).select_related("kind")
+
+
+def grantable_units(user: User) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(_paths_q(get_scope(user).grant)).select_related("kind")
+
+
+def scope_roots(user: User) -> QuerySet[OrgUnit]:
+    """The top units of the user's scope: where browsing the tree starts."""
+    scope = get_scope(user)
+    return OrgUnit.objects.filter(path__in=scope.see).select_related("kind")
+
+
+# Workplaces -------------------------------------------------------------------------------------
+
+
+def _workplace_q(scope: Scope) -> Q:
+    q = _in_subtrees("branch", scope.see)
+    if scope.workplace_ids:
+        q |= Q(pk__in=scope.workplace_ids)
+    return q
+
+
+def visible_workplaces(user: User) -> QuerySet[Workplace]:
+    return Workplace.objects.filter(_workplace_q(get_scope(user))).select_related("employer", "branch")
+
+
+def editable_workplaces(user: User) -> QuerySet[Workplace]:
+    return Workplace.objects.filter(_in_subtrees("branch", get_scope(user).edit)).select_related("employer", "branch")
+
+
+# Employers --------------------------------------------------------------------------------------
+
+
+def visible_employers(user: User) -> QuerySet[Employer]:
+    """Employers looked after in the user's subtrees or above them, or with a workplace in scope."""
+    scope = get_scope(user)
+    if scope.is_empty:
+        return Employer.objects.none()
+    q = _in_subtrees("unit", scope.see)
+    ancestors = _ancestor_paths(scope.see)
+    if ancestors:
+        q |= Q(unit__path__in=ancestors)
+    q |= Exists(Workplace.objects.filter(_workplace_q(scope), employer=OuterRef("pk")))
+    return Employer.objects.filter(q)
+
+
+def editable_employers(user: User) -> QuerySet[Employer]:
+    return Employer.objects.filter(_in_subtrees("unit", get_scope(user).edit))
+
+
+# People -----------------------------------------------------------------------------------------
+
+
+def visible_people(user: User) -> QuerySet[Person]:
+    scope = get_scope(user)
+    q = _in_subtrees("branch", scope.see)
+    if scope.workplace_ids:
+        q |= Q(workplace_id__in=scope.workplace_ids)
+    return Person.objects.filter(q)
+
+
+def editable_people(user: User) -> QuerySet[Person]:
+    """Co-ordinators change people in their subtree; a ULR the people at their workplaces."""
+    scope = get_scope(user)
+    q = _in_subtrees("branch", scope.edit)
+    if scope.workplace_ids:
+        q |= Q(workplace_id__in=scope.workplace_ids)
+    return Person.objects.filter(q)
+
+
+def can_see_equality(user: User, person: Person) -> bool:
+    """Equality monitoring is special category data: only equality-permitted roles, in their subtree."""
+    paths = get_scope(user).equality
+    return any(person.branch.path.startswith(path) for path in paths)
+
+
+def may_see_equality_anywhere(user: User) -> bool:
+    return bool(get_scope(user).equality)
+
+
+# Roles and the audit log -----------------------------------------------------------------------
+
+
+def visible_role_assignments(user: User) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.filter(_paths_q(get_scope(user).see, "unit__")).select_related(
+        "user", "unit", "unit__kind"
+    )
+
+
+def grantable_roles(user: User) -> list[tuple[str, str]]:
+    """Roles a user may grant: any role but national administrator, which only national admins grant."""
+    scope = get_scope(user)
+    is_national = any(a.role == Role.NATIONAL_ADMIN for a in scope.roles)
+    return [(value, label) for value, label in Role.choices if is_national or value != Role.NATIONAL_ADMIN]
+
+
+def visible_audit_events(user: User) -> QuerySet[AuditEvent]:
+    scope = get_scope(user)
+    return AuditEvent.objects.filter(_in_subtrees("unit", scope.audit)).select_related("actor")
+
+
+# One helper per protected record: 404 outside scope, as if it did not exist. ---------------------
+
+
+def _get(queryset: QuerySet, pk: object) -> Model:
+    return get_object_or_404(queryset, pk=pk)
+
+
+def get_unit_for_user(user: User, pk: object, *, for_change: bool = False) -> OrgUnit:
+    return _get(editable_units(user) if for_change else visible_units(user), pk)  # type: ignore[return-value]
+
+
+def get_employer_for_user(user: User, pk: object, *, for_change: bool = False) -> Employer:
+    qs = editable_employers(user) if for_change else visible_employers(user)
+    return _get(qs.select_related("unit"), pk)  # type: ignore[return-value]
+
+
+def get_workplace_for_user(user: User, pk: object, *, for_change: bool = False) -> Workplace:
+    return _get(editable_workplaces(user) if for_change else visible_workplaces(user), pk)  # type: ignore[return-value]
+
+
+def get_person_for_user(user: User, pk: object, *, for_change: bool = False) -> Person:
+    qs = editable_people(user) if for_change else visible_people(user)
+    return _get(qs.select_related("branch", "branch__kind", "workplace", "workplace__employer"), pk)  # type: ignore[return-value]
+
+
+def get_role_assignment_for_user(user: User, pk: object) -> RoleAssignment:
+    qs = RoleAssignment.objects.filter(_paths_q(get_scope(user).grant, "unit__")).select_related("user", "unit")
+    return _get(qs, pk)  # type: ignore[return-value]
+
+
+def units_for_new_people(user: User) -> QuerySet[OrgUnit]:
+    """Units a user may add people to: their editable subtrees, and a ULR's workplaces' branches."""
+    scope = get_scope(user)
+    q = _paths_q(scope.edit)
+    if scope.workplace_ids:
+        q |= Q(pk__in=Workplace.objects.filter(pk__in=scope.workplace_ids).values("branch"))
+    return OrgUnit.objects.filter(q)
+
+
+def workplaces_for_people(user: User) -> QuerySet[Workplace]:
+    """Workplaces a user may put people at: in their editable subtrees, and a ULR's own."""
+    scope = get_scope(user)
+    q = _in_subtrees("branch", scope.edit)
+    if scope.workplace_ids:
+        q |= Q(pk__in=scope.workplace_ids)
+    return Workplace.objects.filter(q).select_related("employer", "branch")

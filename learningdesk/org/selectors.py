@@ -1,0 +1,161 @@
+"""Reads that several views share. Every one starts from a scoped queryset (org/scoping.py)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from learningdesk.accounts.models import User
+from learningdesk.org import scoping
+from learningdesk.org.models import OrgUnit, Person, Role, RoleAssignment
+
+MEMBERSHIP_NUMBER = re.compile(r"^[A-Za-z]{0,3}\d[\w-]*$")
+
+
+def _prefix(field: str, text: str) -> Q:
+    """An index-friendly "starts with" on a lower-cased key column.
+
+    SQLite only uses an index for LIKE under special collations, but always for a range; PostgreSQL
+    uses the varchar_pattern_ops index for LIKE 'abc%'.
+    """
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": text, f"{field}__lt": text + "\U0010ffff"})
+    return Q(**{f"{field}__startswith": text})
+
+
+def people_matching(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
+    """People whose name, membership number or email starts with what was typed.
+
+    "maria alb" finds Maria Alberts; "alberts m" too; "A1234" a membership number; anything with an @
+    an email address.
+    """
+    text = " ".join(query.split()).lower()
+    if not text:
+        return queryset
+    if "@" in text:
+        return queryset.filter(_prefix("email_key", text))
+    if MEMBERSHIP_NUMBER.match(text):
+        return queryset.filter(
+            Q(membership_number=text.upper())
+            | _prefix("membership_number", text.upper())
+            | _prefix("last_name_key", text)
+        )
+    words = text.split(" ")
+    if len(words) == 1:
+        return queryset.filter(_prefix("last_name_key", text) | _prefix("first_name_key", text))
+    first, rest = words[0], " ".join(words[1:])
+    last, before = words[-1], " ".join(words[:-1])
+    return queryset.filter(
+        (_prefix("first_name_key", first) & _prefix("last_name_key", rest))
+        | (_prefix("first_name_key", before) & _prefix("last_name_key", last))
+        | (_prefix("last_name_key", first) & _prefix("first_name_key", rest))
+        | _prefix("last_name_key", text)
+    )
+
+
+@dataclass(frozen=True)
+class PeopleFilter:
+    query: str = ""
+    unit: OrgUnit | None = None
+    workplace_id: int | None = None
+    status: str = ""
+
+
+def people_list(*, user: User, filters: PeopleFilter) -> QuerySet[Person]:
+    """The people list and search: scoped, filtered, ordered for an index, paginated by the caller."""
+    people = scoping.visible_people(user)
+    if filters.unit is not None:
+        people = people.filter(branch__in=OrgUnit.objects.filter(path__startswith=filters.unit.path).values("pk"))
+    if filters.workplace_id:
+        people = people.filter(workplace_id=filters.workplace_id)
+    if filters.status:
+        people = people.filter(status=filters.status)
+    people = people_matching(people, filters.query)
+    return people.select_related("branch", "workplace").order_by("last_name_key", "first_name_key", "id")
+
+
+@dataclass(frozen=True)
+class HomeFigures:
+    members: int
+    people: int
+    workplaces: int
+    employers: int
+    ulrs: int
+    units: int
+
+
+def active_role_assignments() -> QuerySet[RoleAssignment]:
+    today = timezone.localdate()
+    return RoleAssignment.objects.filter(starts_on__lte=today).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+
+
+def home_figures(*, user: User) -> HomeFigures:
+    """The headline counts of the user's scope."""
+    people = scoping.visible_people(user).aggregate(
+        people=Count("pk"), members=Count("pk", filter=Q(status=Person.Status.MEMBER))
+    )
+    workplaces = scoping.visible_workplaces(user)
+    ulrs = (
+        active_role_assignments()
+        .filter(role=Role.ULR, workplaces__in=workplaces.values("pk"))
+        .values("user")
+        .distinct()
+        .count()
+    )
+    return HomeFigures(
+        members=people["members"],
+        people=people["people"],
+        workplaces=workplaces.count(),
+        employers=scoping.visible_employers(user).count(),
+        ulrs=ulrs,
+        units=scoping.visible_units(user).count(),
+    )
+
+
+def unit_children(*, user: User, unit: OrgUnit) -> QuerySet[OrgUnit]:
+    """The unit's children in scope, with how many people and workplaces each subtree holds."""
+    children = scoping.visible_units(user).filter(path__startswith=unit.path, depth=unit.depth + 1)
+    return children.order_by("name")
+
+
+def subtree_counts(units: list[OrgUnit]) -> dict[int, dict[str, int]]:
+    """People and workplace counts for each unit's whole subtree, in two grouped queries.
+
+    Roll-up counts distinct records in the subtree (DOMAIN.md), which for people and workplaces is
+    the sum over the units below, since each belongs to exactly one unit.
+    """
+    if not units:
+        return {}
+    steps = {len(unit.path) for unit in units}
+    counts: dict[int, dict[str, int]] = {unit.pk: {"people": 0, "members": 0, "workplaces": 0} for unit in units}
+    by_path = {unit.path: unit.pk for unit in units}
+    prefix_q = Q()
+    for unit in units:
+        prefix_q |= Q(path__startswith=unit.path)
+    leaf_paths = dict(OrgUnit.objects.filter(prefix_q).values_list("pk", "path"))
+    people = (
+        Person.objects.filter(branch_id__in=leaf_paths.keys())
+        .values("branch_id")
+        .annotate(people=Count("pk"), members=Count("pk", filter=Q(status=Person.Status.MEMBER)))
+    )
+    from learningdesk.org.models import Workplace
+
+    workplaces = Workplace.objects.filter(branch_id__in=leaf_paths.keys()).values("branch_id").annotate(n=Count("pk"))
+    for row in people:
+        path = leaf_paths[row["branch_id"]]
+        for step in steps:
+            owner = by_path.get(path[:step])
+            if owner is not None:
+                counts[owner]["people"] += row["people"]
+                counts[owner]["members"] += row["members"]
+    for row in workplaces:
+        path = leaf_paths[row["branch_id"]]
+        for step in steps:
+            owner = by_path.get(path[:step])
+            if owner is not None:
+                counts[owner]["workplaces"] += row["n"]
+    return counts

@@ -1,0 +1,367 @@
+"""Screens for the organisation: the tree, employers, workplaces and people."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from learningdesk.accounts.models import AuditEvent
+from learningdesk.org import scoping, selectors, services
+from learningdesk.org.forms import (
+    ConsentForm,
+    EmployerForm,
+    EqualityForm,
+    PeopleFilterForm,
+    PersonForm,
+    UnitForm,
+    WorkplaceForm,
+)
+from learningdesk.org.models import Consent, EqualityRecord, OrgUnit, Person
+
+
+def people_crumbs() -> list[tuple[str, str | None]]:
+    return [("People", reverse("org:person_list"))]
+
+
+def paginate(request: HttpRequest, queryset: QuerySet, per_page: int | None = None) -> Page:
+    """One page of a queryset, taken by LIMIT/OFFSET in the database; a bad page number gives page 1."""
+    paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def unit_crumbs(user, unit: OrgUnit) -> list[tuple[str, str | None]]:
+    """Breadcrumbs down to ``unit``, showing only the units the user may see."""
+    visible = set(
+        scoping.visible_units(user)
+        .filter(path__in=[unit.path[:n] for n in range(4, len(unit.path) + 1, 4)])
+        .values_list("pk", flat=True)
+    )
+    crumbs: list[tuple[str, str | None]] = [("Organisation", reverse("org:unit_list"))]
+    for ancestor in OrgUnit.objects.get_ancestors(unit):
+        if ancestor.pk in visible:
+            crumbs.append((ancestor.name, reverse("org:unit_detail", args=[ancestor.pk])))
+    return crumbs
+
+
+# The tree ---------------------------------------------------------------------------------------
+
+
+def unit_list(request: HttpRequest) -> HttpResponse:
+    """Where browsing starts: the top units of the user's scope, or units matching a search."""
+    query = " ".join(request.GET.get("q", "").split())
+    if query:
+        units = scoping.visible_units(request.user).filter(Q(name__icontains=query) | Q(code__iexact=query))
+        page = paginate(request, units.order_by("name"))
+        units_on_page = list(page.object_list)
+    else:
+        page = None
+        units_on_page = list(scoping.scope_roots(request.user).order_by("path"))
+    counts = selectors.subtree_counts(units_on_page)
+    rows = [(unit, counts.get(unit.pk, {})) for unit in units_on_page]
+    return render(request, "org/unit_list.html", {"rows": rows, "page_obj": page, "query": query})
+
+
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = scoping.get_unit_for_user(request.user, pk)
+    children = list(selectors.unit_children(user=request.user, unit=unit))
+    counts = selectors.subtree_counts([unit, *children])
+    workplaces = (
+        scoping.visible_workplaces(request.user)
+        .filter(branch=unit)
+        .annotate(people_count=Count("people"))
+        .order_by("name")
+    )
+    can_edit = scoping.editable_units(request.user).filter(pk=unit.pk).exists()
+    roles = selectors.active_role_assignments().filter(unit=unit).select_related("user").order_by("role")
+    return render(
+        request,
+        "org/unit_detail.html",
+        {
+            "unit": unit,
+            "totals": counts.get(unit.pk, {}),
+            "children": [(child, counts.get(child.pk, {})) for child in children],
+            "workplaces_page": paginate(request, workplaces),
+            "roles": roles,
+            "can_edit": can_edit,
+            "crumbs": unit_crumbs(request.user, unit),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def unit_add(request: HttpRequest, parent_pk: int) -> HttpResponse:
+    parent = scoping.get_unit_for_user(request.user, parent_pk, for_change=True)
+    form = UnitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        unit = services.unit_create(acting_user=request.user, parent=parent, data=form.cleaned_data)
+        messages.success(request, f"{unit.name} added.")
+        return redirect("org:unit_detail", pk=unit.pk)
+    crumbs = [*unit_crumbs(request.user, parent), (parent.name, reverse("org:unit_detail", args=[parent.pk]))]
+    return render(request, "org/unit_form.html", {"form": form, "parent": parent, "unit": None, "crumbs": crumbs})
+
+
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = scoping.get_unit_for_user(request.user, pk, for_change=True)
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        services.unit_update(acting_user=request.user, unit=unit, data=form.cleaned_data)
+        messages.success(request, f"{unit.name} saved.")
+        return redirect("org:unit_detail", pk=unit.pk)
+    crumbs = [*unit_crumbs(request.user, unit), (unit.name, reverse("org:unit_detail", args=[unit.pk]))]
+    return render(request, "org/unit_form.html", {"form": form, "unit": unit, "parent": None, "crumbs": crumbs})
+
+
+# Employers and workplaces -----------------------------------------------------------------------
+
+
+def employer_list(request: HttpRequest) -> HttpResponse:
+    query = " ".join(request.GET.get("q", "").split())
+    employers = scoping.visible_employers(request.user)
+    if query:
+        employers = employers.filter(name__icontains=query)
+    employers = employers.annotate(
+        workplace_count=Count(
+            "workplaces", filter=Q(workplaces__in=scoping.visible_workplaces(request.user).values("pk"))
+        )
+    ).order_by("name")
+    return render(
+        request,
+        "org/employer_list.html",
+        {
+            "page_obj": paginate(request, employers),
+            "query": query,
+            "can_add": scoping.editable_units(request.user).exists(),
+        },
+    )
+
+
+def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    employer = scoping.get_employer_for_user(request.user, pk)
+    workplaces = (
+        scoping.visible_workplaces(request.user)
+        .filter(employer=employer)
+        .annotate(people_count=Count("people"))
+        .order_by("name")
+    )
+    return render(
+        request,
+        "org/employer_detail.html",
+        {
+            "employer": employer,
+            "employer_crumbs": [("Employers", reverse("org:employer_list"))],
+            "workplaces_page": paginate(request, workplaces),
+            "can_edit": scoping.editable_employers(request.user).filter(pk=employer.pk).exists(),
+            "can_add_workplace": scoping.editable_units(request.user).exists(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def employer_add(request: HttpRequest) -> HttpResponse:
+    if not scoping.editable_units(request.user).exists():
+        raise Http404
+    form = EmployerForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        employer = services.employer_create(acting_user=request.user, data=form.cleaned_data)
+        messages.success(request, f"{employer.name} added. Now add its workplaces.")
+        return redirect("org:employer_detail", pk=employer.pk)
+    return render(request, "org/employer_form.html", {"form": form, "employer": None})
+
+
+@require_http_methods(["GET", "POST"])
+def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    employer = scoping.get_employer_for_user(request.user, pk, for_change=True)
+    form = EmployerForm(request.POST or None, instance=employer, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.employer_update(acting_user=request.user, employer=employer, data=form.cleaned_data)
+        messages.success(request, f"{employer.name} saved.")
+        return redirect("org:employer_detail", pk=employer.pk)
+    return render(request, "org/employer_form.html", {"form": form, "employer": employer})
+
+
+@require_http_methods(["GET", "POST"])
+def workplace_add(request: HttpRequest, employer_pk: int) -> HttpResponse:
+    employer = scoping.get_employer_for_user(request.user, employer_pk)
+    if not scoping.editable_units(request.user).exists():
+        raise Http404
+    form = WorkplaceForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        workplace = services.workplace_create(
+            acting_user=request.user, data={**form.cleaned_data, "employer": employer}
+        )
+        messages.success(request, f"{workplace.name} added.")
+        return redirect("org:workplace_detail", pk=workplace.pk)
+    return render(request, "org/workplace_form.html", {"form": form, "employer": employer, "workplace": None})
+
+
+@require_http_methods(["GET", "POST"])
+def workplace_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    workplace = scoping.get_workplace_for_user(request.user, pk, for_change=True)
+    form = WorkplaceForm(request.POST or None, instance=workplace, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.workplace_update(acting_user=request.user, workplace=workplace, data=form.cleaned_data)
+        messages.success(request, f"{workplace.name} saved.")
+        return redirect("org:workplace_detail", pk=workplace.pk)
+    return render(
+        request, "org/workplace_form.html", {"form": form, "employer": workplace.employer, "workplace": workplace}
+    )
+
+
+def workplace_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    workplace = scoping.get_workplace_for_user(request.user, pk)
+    people = (
+        scoping.visible_people(request.user)
+        .filter(workplace=workplace)
+        .order_by("last_name_key", "first_name_key", "id")
+    )
+    counts = people.aggregate(total=Count("pk"), members=Count("pk", filter=Q(status=Person.Status.MEMBER)))
+    ulrs = (
+        selectors.active_role_assignments()
+        .filter(workplaces=workplace)
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+    return render(
+        request,
+        "org/workplace_detail.html",
+        {
+            "workplace": workplace,
+            "people_page": paginate(request, people),
+            "counts": counts,
+            "ulrs": ulrs,
+            "can_edit": scoping.editable_workplaces(request.user).filter(pk=workplace.pk).exists(),
+            "can_add_person": scoping.workplaces_for_people(request.user).filter(pk=workplace.pk).exists(),
+        },
+    )
+
+
+# People -----------------------------------------------------------------------------------------
+
+
+def person_list(request: HttpRequest) -> HttpResponse:
+    form = PeopleFilterForm(request.GET or None, user=request.user)
+    filters = selectors.PeopleFilter()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.PeopleFilter(
+            query=data["q"] or "", unit=data["unit"], status=data["status"] or "", workplace_id=data["workplace"]
+        )
+    page = paginate(request, selectors.people_list(user=request.user, filters=filters))
+    workplace = None
+    if filters.workplace_id:
+        workplace = scoping.visible_workplaces(request.user).filter(pk=filters.workplace_id).first()
+    context = {
+        "form": form,
+        "page_obj": page,
+        "filters": filters,
+        "workplace": workplace,
+        "can_add": scoping.units_for_new_people(request.user).exists(),
+    }
+    template = "org/person_list.html#results" if request.htmx and not request.htmx.boosted else "org/person_list.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def person_add(request: HttpRequest) -> HttpResponse:
+    if not scoping.units_for_new_people(request.user).exists():
+        raise Http404
+    initial = {}
+    workplace_pk = request.GET.get("workplace")
+    if workplace_pk and workplace_pk.isdigit():
+        workplace = scoping.workplaces_for_people(request.user).filter(pk=workplace_pk).first()
+        if workplace:
+            initial = {"workplace": workplace, "branch": workplace.branch}
+    form = PersonForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        person = services.person_create(acting_user=request.user, data=form.cleaned_data)
+        messages.success(request, f"{person.full_name} added.")
+        return redirect("org:person_detail", pk=person.pk)
+    return render(request, "org/person_form.html", {"form": form, "person": None, "crumbs": people_crumbs()})
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = scoping.get_person_for_user(request.user, pk, for_change=True)
+    form = PersonForm(request.POST or None, instance=person, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.person_update(acting_user=request.user, person=person, data=form.cleaned_data)
+        messages.success(request, f"{person.full_name}'s details saved.")
+        return redirect("org:person_detail", pk=person.pk)
+    return render(request, "org/person_form.html", {"form": form, "person": person, "crumbs": people_crumbs()})
+
+
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = scoping.get_person_for_user(request.user, pk)
+    services.person_viewed(acting_user=request.user, person=person)
+    consents = {consent.kind: consent for consent in person.consents.select_related("recorded_by")}
+    can_see_equality = scoping.can_see_equality(request.user, person)
+    history = None
+    if scoping.visible_audit_events(request.user).exists():
+        history = (
+            scoping.visible_audit_events(request.user)
+            .filter(target_type="person", target_id=person.pk)
+            .exclude(action=AuditEvent.Action.VIEWED)[:10]
+        )
+    return render(
+        request,
+        "org/person_detail.html",
+        {
+            "person": person,
+            "consent_rows": [(value, label, consents.get(value)) for value, label in Consent.Kind.choices],
+            "can_edit": scoping.editable_people(request.user).filter(pk=person.pk).exists(),
+            "can_see_equality": can_see_equality,
+            "has_equality": EqualityRecord.objects.filter(person=person).exists() if can_see_equality else None,
+            "history": history,
+            "crumbs": people_crumbs(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    person = scoping.get_person_for_user(request.user, pk, for_change=True)
+    form = ConsentForm(request.POST or None, initial={"kind": request.GET.get("kind")})
+    if request.method == "POST" and form.is_valid():
+        consent = services.consent_record(acting_user=request.user, person=person, **form.cleaned_data)
+        messages.success(
+            request, f"Recorded: {consent.get_kind_display().lower()}, {'yes' if consent.given else 'no'}."
+        )
+        return redirect("org:person_detail", pk=person.pk)
+    return render(request, "org/person_consent.html", {"form": form, "person": person})
+
+
+@require_http_methods(["GET", "POST"])
+def person_equality(request: HttpRequest, pk: int) -> HttpResponse:
+    """View and record equality monitoring: equality-permitted roles only; every view is logged."""
+    person = scoping.get_person_for_user(request.user, pk)
+    if not scoping.can_see_equality(request.user, person):
+        raise Http404
+    record = EqualityRecord.objects.filter(person=person).first()
+    form = EqualityForm(request.POST or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] or "" for name in EqualityForm.Meta.fields}
+        services.equality_save(
+            acting_user=request.user, person=person, data=data, consent_method=form.cleaned_data["consent_method"]
+        )
+        messages.success(request, "Equality monitoring saved.")
+        return redirect("org:person_detail", pk=person.pk)
+    if request.method == "GET":
+        services.equality_viewed(acting_user=request.user, person=person)
+    return render(request, "org/person_equality.html", {"form": form, "person": person, "record": record})
+
+
+@require_POST
+def person_equality_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    person = scoping.get_person_for_user(request.user, pk)
+    if not scoping.can_see_equality(request.user, person):
+        raise Http404
+    services.equality_delete(acting_user=request.user, person=person)
+    messages.success(request, "Equality monitoring deleted.")
+    return redirect("org:person_detail", pk=person.pk)

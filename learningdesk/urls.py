@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+from learningdesk.accounts import views as account_views
+from learningdesk.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("sign-in/", account_views.login, name="login"),
+    path("sign-out/", account_views.logout, name="logout"),
+    path("password-reset/", account_views.password_reset, name="password_reset"),
+    path("password-reset/sent/", account_views.password_reset_done, name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", account_views.password_reset_confirm, name="password_reset_confirm"),
+    path("password-reset/done/", account_views.password_reset_complete, name="password_reset_complete"),
+    path("", include("learningdesk.org.urls")),
+    path("", include("learningdesk.accounts.urls")),
+]

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+
+
+def test_pages_carry_a_strict_content_security_policy(world, coordinator_client):
+    response = coordinator_client.get(reverse("home"))
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self' 'nonce-" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_not_found_page_says_what_to_do_next(world, coordinator_client):
+    response = coordinator_client.get("/people/999999/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Page not found" in body
+    assert 'href="/"' in body
+
+
+def test_health_check_needs_no_sign_in(db):
+    response = Client().get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+def test_signed_in_pages_show_the_navigation(world, coordinator_client):
+    body = coordinator_client.get(reverse("home")).content.decode()
+    for label in ("People", "Organisation", "Employers", "Team", "Audit log"):
+        assert label in body

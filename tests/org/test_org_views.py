@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from django.urls import reverse
+
+from learningdesk.org.models import Employer, OrgUnit, Workplace
+from tests.conftest import client_for
+from tests.factories import WorkplaceFactory
+
+
+def test_home_shows_the_scope_figures(world, coordinator_client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        response = coordinator_client.get(reverse("home"))
+    figures = response.context["figures"]
+    assert (figures.members, figures.workplaces, figures.employers, figures.ulrs) == (2, 2, 1, 1)
+    assert "Nothing needs your attention" in response.content.decode()
+
+
+def test_home_of_a_user_without_a_current_role_explains_why_it_is_empty(world, db):
+    from tests.factories import UserFactory
+
+    response = client_for(UserFactory()).get(reverse("home"))
+    assert "You have no current role" in response.content.decode()
+
+
+def test_tree_starts_at_the_users_units_with_rolled_up_counts(world):
+    response = client_for(world.regional).get(reverse("org:unit_list"))
+    rows = response.context["rows"]
+    assert [(unit.name, counts["members"]) for unit, counts in rows] == [("East Midlands", 3)]
+    detail = client_for(world.regional).get(reverse("org:unit_detail", args=[world.region.pk]))
+    assert [child.name for child, _ in detail.context["children"]] == ["Derby City", "Nottingham Health"]
+
+
+def test_tree_search_finds_units_in_scope_only(world):
+    response = client_for(world.coordinator).get(reverse("org:unit_list"), {"q": "nott"})
+    assert response.context["rows"] == []
+
+
+def test_unit_page_query_count_does_not_grow_with_units(world, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import PersonFactory, unit
+
+    client = client_for(world.admin)
+    url = reverse("org:unit_detail", args=[world.region.pk])
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for n in range(5):
+        branch = unit(f"Branch {n}", f"EM-B{n}", world.region)
+        PersonFactory.create_batch(3, branch=branch)
+        WorkplaceFactory(branch=branch)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["children"]) == 7
+    assert len(before.captured_queries) <= 14
+
+
+def test_coordinator_adds_a_unit_below_their_branch(world, coordinator_client):
+    response = coordinator_client.post(
+        reverse("org:unit_add", args=[world.derby.pk]),
+        {"name": "Derby Schools", "code": "em-derby-sch", "is_active": "on"},
+    )
+    unit = OrgUnit.objects.get(code="EM-DERBY-SCH")
+    assert response["Location"] == reverse("org:unit_detail", args=[unit.pk])
+    assert OrgUnit.objects.get_parent(unit) == world.derby
+
+
+def test_unit_code_must_be_unique_and_well_formed(world, coordinator_client):
+    response = coordinator_client.post(
+        reverse("org:unit_add", args=[world.derby.pk]), {"name": "X", "code": "EM-NOTTS"}
+    )
+    assert "already exists" in response.content.decode()
+    response = coordinator_client.post(
+        reverse("org:unit_add", args=[world.derby.pk]), {"name": "X", "code": "no spaces"}
+    )
+    assert "capital letters, digits and hyphens" in response.content.decode()
+
+
+def test_coordinator_adds_an_employer_and_a_workplace(world, coordinator_client):
+    response = coordinator_client.post(
+        reverse("org:employer_add"),
+        {"name": "Royal Derby Hospital Trust", "sector": "health", "is_public_sector": "on", "unit": world.derby.pk},
+    )
+    employer = Employer.objects.get(name="Royal Derby Hospital Trust")
+    assert response["Location"] == reverse("org:employer_detail", args=[employer.pk])
+    response = coordinator_client.post(
+        reverse("org:workplace_add", args=[employer.pk]),
+        {"name": "Royal Derby Hospital", "branch": world.derby.pk, "postcode": "de22  3ne", "headcount": "4000"},
+    )
+    workplace = Workplace.objects.get(name="Royal Derby Hospital")
+    assert workplace.postcode == "DE22 3NE"
+    assert workplace.employer == employer
+
+
+def test_employer_list_paginates_and_counts_only_workplaces_in_scope(world, django_assert_max_num_queries):
+    WorkplaceFactory(employer=world.council, branch=world.notts)
+    client = client_for(world.coordinator)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("org:employer_list"))
+    [employer] = response.context["page_obj"].object_list
+    assert employer.workplace_count == 2
+
+
+def test_workplace_page_lists_its_people_and_reps(world, coordinator_client):
+    response = coordinator_client.get(reverse("org:workplace_detail", args=[world.town_hall.pk]))
+    body = response.content.decode()
+    assert "Alberts" in body and "Patel" not in body
+    assert "Uma Rep" in body
+
+
+def test_workplace_without_a_rep_is_flagged(world, coordinator_client):
+    response = coordinator_client.get(reverse("org:workplace_detail", args=[world.depot.pk]))
+    assert "No learning rep" in response.content.decode()
