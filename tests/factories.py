@@ -10,11 +10,15 @@ from django.utils import timezone
 from learningdesk.accounts.models import User
 from learningdesk.org.models import Employer, OrgUnit, Person, RoleAssignment, UnitKind, Workplace
 
+KIND_NAMES = {1: ("National", "National"), 2: ("Region", "Regions"), 3: ("Branch", "Branches")}
+
 
 def unit(name: str, code: str, parent: OrgUnit | None = None) -> OrgUnit:
     """A unit in the tree (treebeard needs add_root/add_child, so this is a function, not a factory)."""
     depth = parent.depth + 1 if parent else 1
-    kind, _ = UnitKind.objects.get_or_create(depth=depth, defaults={"name": f"L{depth}", "name_plural": f"L{depth}s"})
+    kind_name, kind_plural = KIND_NAMES.get(depth, (f"Level {depth}", f"Level {depth}s"))
+    # Browser tests flush the database, taking the kinds the migration made with it.
+    kind, _ = UnitKind.objects.get_or_create(depth=depth, defaults={"name": kind_name, "name_plural": kind_plural})
     node = OrgUnit(name=name, code=code, kind=kind)
     return OrgUnit.objects.add_child(parent, instance=node) if parent else OrgUnit.objects.add_root(instance=node)
 

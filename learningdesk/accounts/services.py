@@ -27,7 +27,7 @@ def _plain(value: Any) -> Any:
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """The current values of the named fields, as JSON-friendly values (foreign keys by id)."""
-    return {name: _plain(getattr(instance, instance._meta.get_field(name).attname)) for name in fields}
+    return {name: _plain(getattr(instance, instance._meta.get_field(name).attname)) for name in fields}  # type: ignore[union-attr]
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from learningdesk.accounts.forms import AuditFilterForm, NewPasswordForm, ResetForm, SignInForm
+from learningdesk.core.http import AuthenticatedRequest
 from learningdesk.org import scoping, services
 from learningdesk.org.forms import RoleEndForm, RoleGrantForm
 from learningdesk.org.models import Person
@@ -38,7 +39,7 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 )
 
 
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: AuthenticatedRequest) -> HttpResponse:
     """Who holds which role in the user's scope, current or ended."""
     show = request.GET.get("show", "current")
     assignments = scoping.visible_role_assignments(request.user).prefetch_related("workplaces")
@@ -63,7 +64,7 @@ def team(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def role_grant(request: HttpRequest) -> HttpResponse:
+def role_grant(request: AuthenticatedRequest) -> HttpResponse:
     if not scoping.grantable_units(request.user).exists():
         raise Http404
     form = RoleGrantForm(request.POST or None, user=request.user)
@@ -78,7 +79,7 @@ def role_grant(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def role_end(request: HttpRequest, pk: int) -> HttpResponse:
+def role_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     assignment = scoping.get_role_assignment_for_user(request.user, pk)
     form = RoleEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -88,7 +89,7 @@ def role_end(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/role_end.html", {"form": form, "assignment": assignment})
 
 
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     """The audit log of the user's scope: changes, and who looked at special category data."""
     if not scoping.get_scope(request.user).audit:
         raise Http404

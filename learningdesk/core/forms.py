@@ -122,8 +122,8 @@ class GovukFormMixin:
     `__init__` (asking for them there would validate the form before a subclass has finished setting up).
     """
 
-    bound_field_class = GovukBoundField
-    fields: dict[str, forms.Field]
+    # Fields are typed loosely so forms can set querysets and choices on the fields they declare.
+    fields: dict[str, Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -6,10 +6,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from learningdesk.core.http import AuthenticatedRequest
 from learningdesk.org import scoping, selectors
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """The signed-in user's scope at a glance, and what needs their attention."""
     scope = scoping.get_scope(request.user)
     figures = selectors.home_figures(user=request.user) if not scope.is_empty else None

@@ -212,7 +212,7 @@ class RoleGrantForm(GovukFormMixin, forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         role, unit, workplaces = data.get("role"), data.get("unit"), data.get("workplaces")
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:

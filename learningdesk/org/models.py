@@ -14,7 +14,7 @@ from django.utils import timezone
 from treebeard.mp_tree import MP_Node
 
 
-class UnitKind(models.Model):
+class UnitKind(models.Model):  # type: ignore[django-manager-missing]  # treebeard MP_Node manager
     """What a level of the tree is called in this organisation: a union's "branch" is a party's "CLP"."""
 
     name = models.CharField(max_length=60, unique=True)
@@ -204,7 +204,7 @@ class Person(models.Model):
     def clean(self) -> None:
         self.membership_number = (self.membership_number or "").strip().upper() or None
         self.email = self.email.strip().lower()
-        if self.workplace_id and self.branch_id and self.workplace.branch_id != self.branch_id:
+        if self.workplace is not None and self.branch_id and self.workplace.branch_id != self.branch_id:
             raise ValidationError(
                 {"workplace": "This workplace is organised by another branch. Choose the person's branch first."}
             )

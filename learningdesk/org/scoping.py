@@ -178,8 +178,8 @@ def visible_employers(user: User) -> QuerySet[Employer]:
     ancestors = _ancestor_paths(scope.see)
     if ancestors:
         q |= Q(unit__path__in=ancestors)
-    q |= Exists(Workplace.objects.filter(_workplace_q(scope), employer=OuterRef("pk")))
-    return Employer.objects.filter(q)
+    has_workplace_in_scope = Exists(Workplace.objects.filter(_workplace_q(scope), employer=OuterRef("pk")))
+    return Employer.objects.filter(q | has_workplace_in_scope)
 
 
 def editable_employers(user: User) -> QuerySet[Employer]:

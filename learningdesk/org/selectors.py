@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from learningdesk.accounts.models import User
 from learningdesk.org import scoping
-from learningdesk.org.models import OrgUnit, Person, Role, RoleAssignment
+from learningdesk.org.models import OrgUnit, Person, Role, RoleAssignment, Workplace
 
 MEMBERSHIP_NUMBER = re.compile(r"^[A-Za-z]{0,3}\d[\w-]*$")
 
@@ -142,8 +142,6 @@ def subtree_counts(units: list[OrgUnit]) -> dict[int, dict[str, int]]:
         .values("branch_id")
         .annotate(people=Count("pk"), members=Count("pk", filter=Q(status=Person.Status.MEMBER)))
     )
-    from learningdesk.org.models import Workplace
-
     workplaces = Workplace.objects.filter(branch_id__in=leaf_paths.keys()).values("branch_id").annotate(n=Count("pk"))
     for row in people:
         path = leaf_paths[row["branch_id"]]
@@ -152,10 +150,10 @@ def subtree_counts(units: list[OrgUnit]) -> dict[int, dict[str, int]]:
             if owner is not None:
                 counts[owner]["people"] += row["people"]
                 counts[owner]["members"] += row["members"]
-    for row in workplaces:
-        path = leaf_paths[row["branch_id"]]
+    for branch_id, n in workplaces.values_list("branch_id", "n"):
+        path = leaf_paths[branch_id]
         for step in steps:
             owner = by_path.get(path[:step])
             if owner is not None:
-                counts[owner]["workplaces"] += row["n"]
+                counts[owner]["workplaces"] += n
     return counts

@@ -6,12 +6,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from learningdesk.accounts.models import AuditEvent
+from learningdesk.core.http import AuthenticatedRequest
 from learningdesk.org import scoping, selectors, services
 from learningdesk.org.forms import (
     ConsentForm,
@@ -29,7 +30,7 @@ def people_crumbs() -> list[tuple[str, str | None]]:
     return [("People", reverse("org:person_list"))]
 
 
-def paginate(request: HttpRequest, queryset: QuerySet, per_page: int | None = None) -> Page:
+def paginate(request: AuthenticatedRequest, queryset: QuerySet, per_page: int | None = None) -> Page:
     """One page of a queryset, taken by LIMIT/OFFSET in the database; a bad page number gives page 1."""
     paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
     return paginator.get_page(request.GET.get("page"))
@@ -52,7 +53,7 @@ def unit_crumbs(user, unit: OrgUnit) -> list[tuple[str, str | None]]:
 # The tree ---------------------------------------------------------------------------------------
 
 
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: AuthenticatedRequest) -> HttpResponse:
     """Where browsing starts: the top units of the user's scope, or units matching a search."""
     query = " ".join(request.GET.get("q", "").split())
     if query:
@@ -67,7 +68,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "org/unit_list.html", {"rows": rows, "page_obj": page, "query": query})
 
 
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     unit = scoping.get_unit_for_user(request.user, pk)
     children = list(selectors.unit_children(user=request.user, unit=unit))
     counts = selectors.subtree_counts([unit, *children])
@@ -95,7 +96,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def unit_add(request: HttpRequest, parent_pk: int) -> HttpResponse:
+def unit_add(request: AuthenticatedRequest, parent_pk: int) -> HttpResponse:
     parent = scoping.get_unit_for_user(request.user, parent_pk, for_change=True)
     form = UnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -107,7 +108,7 @@ def unit_add(request: HttpRequest, parent_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     unit = scoping.get_unit_for_user(request.user, pk, for_change=True)
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
@@ -121,7 +122,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # Employers and workplaces -----------------------------------------------------------------------
 
 
-def employer_list(request: HttpRequest) -> HttpResponse:
+def employer_list(request: AuthenticatedRequest) -> HttpResponse:
     query = " ".join(request.GET.get("q", "").split())
     employers = scoping.visible_employers(request.user)
     if query:
@@ -142,7 +143,7 @@ def employer_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def employer_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     employer = scoping.get_employer_for_user(request.user, pk)
     workplaces = (
         scoping.visible_workplaces(request.user)
@@ -164,7 +165,7 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def employer_add(request: HttpRequest) -> HttpResponse:
+def employer_add(request: AuthenticatedRequest) -> HttpResponse:
     if not scoping.editable_units(request.user).exists():
         raise Http404
     form = EmployerForm(request.POST or None, user=request.user)
@@ -176,7 +177,7 @@ def employer_add(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def employer_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     employer = scoping.get_employer_for_user(request.user, pk, for_change=True)
     form = EmployerForm(request.POST or None, instance=employer, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -187,7 +188,7 @@ def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def workplace_add(request: HttpRequest, employer_pk: int) -> HttpResponse:
+def workplace_add(request: AuthenticatedRequest, employer_pk: int) -> HttpResponse:
     employer = scoping.get_employer_for_user(request.user, employer_pk)
     if not scoping.editable_units(request.user).exists():
         raise Http404
@@ -202,7 +203,7 @@ def workplace_add(request: HttpRequest, employer_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def workplace_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def workplace_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     workplace = scoping.get_workplace_for_user(request.user, pk, for_change=True)
     form = WorkplaceForm(request.POST or None, instance=workplace, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -214,7 +215,7 @@ def workplace_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def workplace_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def workplace_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     workplace = scoping.get_workplace_for_user(request.user, pk)
     people = (
         scoping.visible_people(request.user)
@@ -245,7 +246,7 @@ def workplace_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # People -----------------------------------------------------------------------------------------
 
 
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: AuthenticatedRequest) -> HttpResponse:
     form = PeopleFilterForm(request.GET or None, user=request.user)
     filters = selectors.PeopleFilter()
     if form.is_valid():
@@ -269,7 +270,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def person_add(request: HttpRequest) -> HttpResponse:
+def person_add(request: AuthenticatedRequest) -> HttpResponse:
     if not scoping.units_for_new_people(request.user).exists():
         raise Http404
     initial = {}
@@ -287,7 +288,7 @@ def person_add(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = scoping.get_person_for_user(request.user, pk, for_change=True)
     form = PersonForm(request.POST or None, instance=person, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -297,7 +298,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "org/person_form.html", {"form": form, "person": person, "crumbs": people_crumbs()})
 
 
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = scoping.get_person_for_user(request.user, pk)
     services.person_viewed(acting_user=request.user, person=person)
     consents = {consent.kind: consent for consent in person.consents.select_related("recorded_by")}
@@ -325,7 +326,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def person_consent(request: HttpRequest, pk: int) -> HttpResponse:
+def person_consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = scoping.get_person_for_user(request.user, pk, for_change=True)
     form = ConsentForm(request.POST or None, initial={"kind": request.GET.get("kind")})
     if request.method == "POST" and form.is_valid():
@@ -338,7 +339,7 @@ def person_consent(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def person_equality(request: HttpRequest, pk: int) -> HttpResponse:
+def person_equality(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """View and record equality monitoring: equality-permitted roles only; every view is logged."""
     person = scoping.get_person_for_user(request.user, pk)
     if not scoping.can_see_equality(request.user, person):
@@ -358,7 +359,7 @@ def person_equality(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def person_equality_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def person_equality_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = scoping.get_person_for_user(request.user, pk)
     if not scoping.can_see_equality(request.user, person):
         raise Http404
