@@ -41,6 +41,7 @@ DERBY_RECORD: dict[str, Callable[[World], dict]] = {
 
 # Pages without a record in the URL: the outsider may open them, but must not see Derby's records there.
 SCOPED_LISTS = {
+    "org:unit_kinds",
     "home",
     "org:unit_list",
     "org:employer_list",

@@ -11,7 +11,7 @@ from django import forms
 from learningdesk.accounts.models import User
 from learningdesk.core.forms import GovukFormMixin
 from learningdesk.org import scoping
-from learningdesk.org.models import Consent, Employer, EqualityRecord, OrgUnit, Person, Role, Workplace
+from learningdesk.org.models import Consent, Employer, EqualityRecord, OrgUnit, Person, Role, UnitKind, Workplace
 
 COMMON_TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
 
@@ -233,3 +233,13 @@ class RoleEndForm(GovukFormMixin, forms.Form):
         label="Last day of the role",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+
+class UnitKindForm(GovukFormMixin, forms.ModelForm):
+    class Meta:
+        model = UnitKind
+        fields = ["name", "name_plural"]
+        labels = {"name": "Called", "name_plural": "More than one"}
+
+
+UnitKindFormSet = forms.modelformset_factory(UnitKind, form=UnitKindForm, extra=0)

@@ -283,3 +283,8 @@ def workplaces_for_people(user: User) -> QuerySet[Workplace]:
     if scope.workplace_ids:
         q |= Q(pk__in=scope.workplace_ids)
     return Workplace.objects.filter(q).select_related("employer", "branch")
+
+
+def is_national_admin(user: User) -> bool:
+    """National administrators configure what applies to the whole organisation (names of unit kinds)."""
+    return any(assignment.role == Role.NATIONAL_ADMIN for assignment in get_scope(user).roles)

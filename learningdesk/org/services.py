@@ -217,6 +217,27 @@ def _update_with_audit(
 
 
 @transaction.atomic
+def unit_kinds_rename(*, acting_user: User, forms: Iterable[Any]) -> list[UnitKind]:
+    """Save the names of the levels of the tree ("branch", "local association", "CLP")."""
+    kinds = []
+    for form in forms:
+        if form.has_changed():
+            kind = form.save(commit=False)
+            before = snapshot(UnitKind.objects.get(pk=kind.pk), ("name", "name_plural"))
+            kind.full_clean()
+            kind.save()
+            audit_record(
+                actor=acting_user,
+                action=AuditEvent.Action.CHANGED,
+                target=kind,
+                unit_id=None,
+                changes=diff(before, snapshot(kind, ("name", "name_plural"))),
+            )
+            kinds.append(kind)
+    return kinds
+
+
+@transaction.atomic
 def unit_update(*, acting_user: User, unit: OrgUnit, data: dict[str, Any]) -> OrgUnit:
     return _update_with_audit(acting_user=acting_user, instance=unit, data=data, fields=UNIT_FIELDS, unit_id=unit.pk)
 

@@ -6,6 +6,7 @@ app_name = "org"
 
 urlpatterns = [
     path("units/", views.unit_list, name="unit_list"),
+    path("units/kinds/", views.unit_kinds, name="unit_kinds"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
     path("units/<int:parent_pk>/add/", views.unit_add, name="unit_add"),

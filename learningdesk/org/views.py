@@ -21,9 +21,10 @@ from learningdesk.org.forms import (
     PeopleFilterForm,
     PersonForm,
     UnitForm,
+    UnitKindFormSet,
     WorkplaceForm,
 )
-from learningdesk.org.models import Consent, EqualityRecord, OrgUnit, Person
+from learningdesk.org.models import Consent, EqualityRecord, OrgUnit, Person, UnitKind
 
 
 def people_crumbs() -> list[tuple[str, str | None]]:
@@ -65,7 +66,11 @@ def unit_list(request: AuthenticatedRequest) -> HttpResponse:
         units_on_page = list(scoping.scope_roots(request.user).order_by("path"))
     counts = selectors.subtree_counts(units_on_page)
     rows = [(unit, counts.get(unit.pk, {})) for unit in units_on_page]
-    return render(request, "org/unit_list.html", {"rows": rows, "page_obj": page, "query": query})
+    return render(
+        request,
+        "org/unit_list.html",
+        {"rows": rows, "page_obj": page, "query": query, "can_rename_kinds": scoping.is_national_admin(request.user)},
+    )
 
 
 def unit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -85,6 +90,7 @@ def unit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "org/unit_detail.html",
         {
             "unit": unit,
+            "child_kind": UnitKind.objects.filter(depth=unit.depth + 1).first(),
             "totals": counts.get(unit.pk, {}),
             "children": [(child, counts.get(child.pk, {})) for child in children],
             "workplaces_page": paginate(request, workplaces),
@@ -117,6 +123,21 @@ def unit_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return redirect("org:unit_detail", pk=unit.pk)
     crumbs = [*unit_crumbs(request.user, unit), (unit.name, reverse("org:unit_detail", args=[unit.pk]))]
     return render(request, "org/unit_form.html", {"form": form, "unit": unit, "parent": None, "crumbs": crumbs})
+
+
+@require_http_methods(["GET", "POST"])
+def unit_kinds(request: AuthenticatedRequest) -> HttpResponse:
+    """What each level of the tree is called. National administrators only."""
+    if not scoping.is_national_admin(request.user):
+        raise Http404
+    formset = UnitKindFormSet(request.POST or None, queryset=UnitKind.objects.order_by("depth"))
+    if request.method == "POST" and formset.is_valid():
+        services.unit_kinds_rename(acting_user=request.user, forms=formset.forms)
+        messages.success(request, "Names saved.")
+        return redirect("org:unit_list")
+    return render(
+        request, "org/unit_kinds.html", {"formset": formset, "crumbs": [("Organisation", reverse("org:unit_list"))]}
+    )
 
 
 # Employers and workplaces -----------------------------------------------------------------------

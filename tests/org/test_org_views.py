@@ -52,7 +52,7 @@ def test_unit_page_query_count_does_not_grow_with_units(world, django_assert_max
     with django_assert_max_num_queries(len(before.captured_queries)):
         response = client.get(url)
     assert len(response.context["children"]) == 7
-    assert len(before.captured_queries) <= 14
+    assert len(before.captured_queries) <= 15
 
 
 def test_coordinator_adds_a_unit_below_their_branch(world, coordinator_client):
@@ -111,3 +111,22 @@ def test_workplace_page_lists_its_people_and_reps(world, coordinator_client):
 def test_workplace_without_a_rep_is_flagged(world, coordinator_client):
     response = coordinator_client.get(reverse("org:workplace_detail", args=[world.depot.pk]))
     assert "No learning rep" in response.content.decode()
+
+
+def test_national_admin_renames_branches_to_local_associations(world):
+    from learningdesk.org.models import UnitKind
+
+    client = client_for(world.admin)
+    kinds = list(UnitKind.objects.order_by("depth"))
+    data = {"form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "3"}
+    for i, kind in enumerate(kinds):
+        data |= {f"form-{i}-id": kind.pk, f"form-{i}-name": kind.name, f"form-{i}-name_plural": kind.name_plural}
+    data |= {"form-2-name": "Local association", "form-2-name_plural": "Local associations"}
+    response = client.post(reverse("org:unit_kinds"), data)
+    assert response.status_code == 302
+    page = client.get(reverse("org:unit_detail", args=[world.derby.pk])).content.decode()
+    assert "Local association · EM-DERBY" in page
+
+
+def test_only_national_admins_rename_unit_kinds(world, coordinator_client):
+    assert coordinator_client.get(reverse("org:unit_kinds")).status_code == 404
