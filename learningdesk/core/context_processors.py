@@ -2,36 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
-# (label, url name) in the order the service navigation shows them.
-NAVIGATION = [
-    ("Home", "home"),
-    ("People", "org:person_list"),
-    ("Organisation", "org:unit_list"),
-    ("Employers", "org:employer_list"),
-    ("Team", "accounts:team"),
-    ("Audit log", "accounts:audit_log"),
+from learningdesk.org import scoping
+
+# (label, url name, who sees it) in the order the service navigation shows them.
+NAVIGATION: list[tuple[str, str, Callable[[scoping.Scope], bool]]] = [
+    ("Home", "home", lambda scope: True),
+    ("People", "org:person_list", lambda scope: not scope.is_empty),
+    ("Organisation", "org:unit_list", lambda scope: not scope.is_empty),
+    ("Employers", "org:employer_list", lambda scope: not scope.is_empty),
+    ("Team", "accounts:team", lambda scope: bool(scope.see)),
+    ("Audit log", "accounts:audit_log", lambda scope: bool(scope.audit)),
 ]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The service navigation for signed-in users: `nav_items`, each {"label", "url", "current"}.
 
-    A page whose URL is not there yet is left out, rather than breaking every page.
+    Only the pages the user's roles give them something on are listed.
     """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    scope = scoping.get_scope(user)  # type: ignore[arg-type]
     items = []
-    for label, name in NAVIGATION:
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
+    for label, name, shown in NAVIGATION:
+        if not shown(scope):
             continue
+        url = reverse(name)
         current = request.path == url if url == "/" else request.path.startswith(url)
         items.append({"label": label, "url": url, "current": current})
     return {"nav_items": items}

@@ -31,3 +31,14 @@ def test_signed_in_pages_show_the_navigation(world, coordinator_client):
     body = coordinator_client.get(reverse("home")).content.decode()
     for label in ("People", "Organisation", "Employers", "Team", "Audit log"):
         assert label in body
+
+
+def test_navigation_shows_only_what_the_role_can_use(world):
+    from tests.conftest import client_for
+
+    body = client_for(world.ulr).get(reverse("home")).content.decode()
+    assert reverse("org:person_list") in body
+    assert "Audit log" not in body
+    assert "Team" not in body
+    officer = client_for(world.officer).get(reverse("home")).content.decode()
+    assert "Team" in officer and "Audit log" not in officer

@@ -48,5 +48,6 @@ class Command(BaseCommand):
                 f"{summary.users} logins."
             )
         )
-        self.stdout.write("")
-        self.stdout.write(demo.logins_table())
+        if not options["if_empty"]:  # `make run` prints the logins itself once the server is up
+            self.stdout.write("")
+            self.stdout.write(demo.logins_table())
