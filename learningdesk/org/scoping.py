@@ -151,8 +151,9 @@ def scope_roots(user: User) -> QuerySet[OrgUnit]:
 # Workplaces -------------------------------------------------------------------------------------
 
 
-def _workplace_q(scope: Scope) -> Q:
-    q = _in_subtrees("branch", scope.see)
+def _workplace_q(scope: Scope, paths: tuple[str, ...] | None = None) -> Q:
+    """Workplaces organised in the subtrees (the user's whole view by default), and a ULR's own."""
+    q = _in_subtrees("branch", scope.see if paths is None else paths)
     if scope.workplace_ids:
         q |= Q(pk__in=scope.workplace_ids)
     return q
@@ -189,21 +190,23 @@ def editable_employers(user: User) -> QuerySet[Employer]:
 # People -----------------------------------------------------------------------------------------
 
 
-def visible_people(user: User) -> QuerySet[Person]:
-    scope = get_scope(user)
-    q = _in_subtrees("branch", scope.see)
+def _people_q(scope: Scope, paths: tuple[str, ...]) -> Q:
+    """People in the subtrees, and (for a ULR) the people at their workplaces."""
+    q = _in_subtrees("branch", paths)
     if scope.workplace_ids:
         q |= Q(workplace_id__in=scope.workplace_ids)
-    return Person.objects.filter(q)
+    return q
+
+
+def visible_people(user: User) -> QuerySet[Person]:
+    scope = get_scope(user)
+    return Person.objects.filter(_people_q(scope, scope.see))
 
 
 def editable_people(user: User) -> QuerySet[Person]:
     """Co-ordinators change people in their subtree; a ULR the people at their workplaces."""
     scope = get_scope(user)
-    q = _in_subtrees("branch", scope.edit)
-    if scope.workplace_ids:
-        q |= Q(workplace_id__in=scope.workplace_ids)
-    return Person.objects.filter(q)
+    return Person.objects.filter(_people_q(scope, scope.edit))
 
 
 def can_see_equality(user: User, person: Person) -> bool:
@@ -279,10 +282,7 @@ def units_for_new_people(user: User) -> QuerySet[OrgUnit]:
 def workplaces_for_people(user: User) -> QuerySet[Workplace]:
     """Workplaces a user may put people at: in their editable subtrees, and a ULR's own."""
     scope = get_scope(user)
-    q = _in_subtrees("branch", scope.edit)
-    if scope.workplace_ids:
-        q |= Q(pk__in=scope.workplace_ids)
-    return Workplace.objects.filter(q).select_related("employer", "branch")
+    return Workplace.objects.filter(_workplace_q(scope, scope.edit)).select_related("employer", "branch")
 
 
 def is_national_admin(user: User) -> bool:

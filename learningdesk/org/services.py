@@ -242,19 +242,25 @@ def unit_update(*, acting_user: User, unit: OrgUnit, data: dict[str, Any]) -> Or
     return _update_with_audit(acting_user=acting_user, instance=unit, data=data, fields=UNIT_FIELDS, unit_id=unit.pk)
 
 
-@transaction.atomic
-def employer_create(*, acting_user: User, data: dict[str, Any]) -> Employer:
-    employer = Employer(**data)
-    employer.full_clean()
-    employer.save()
+def _create_with_audit(*, acting_user: User, instance: Any, fields: Iterable[str], unit_id: int | None) -> Any:
+    instance.full_clean()
+    instance.save()
     audit_record(
         actor=acting_user,
         action=AuditEvent.Action.CREATED,
-        target=employer,
-        unit_id=employer.unit_id,
-        changes=snapshot(employer, EMPLOYER_FIELDS),
+        target=instance,
+        unit_id=unit_id,
+        changes=snapshot(instance, fields),
     )
-    return employer
+    return instance
+
+
+@transaction.atomic
+def employer_create(*, acting_user: User, data: dict[str, Any]) -> Employer:
+    employer = Employer(**data)
+    return _create_with_audit(
+        acting_user=acting_user, instance=employer, fields=EMPLOYER_FIELDS, unit_id=employer.unit_id
+    )
 
 
 @transaction.atomic
@@ -267,26 +273,15 @@ def employer_update(*, acting_user: User, employer: Employer, data: dict[str, An
 @transaction.atomic
 def workplace_create(*, acting_user: User, data: dict[str, Any]) -> Workplace:
     workplace = Workplace(**data)
-    workplace.full_clean()
-    workplace.save()
-    audit_record(
-        actor=acting_user,
-        action=AuditEvent.Action.CREATED,
-        target=workplace,
-        unit_id=workplace.branch_id,
-        changes=snapshot(workplace, WORKPLACE_FIELDS),
+    return _create_with_audit(
+        acting_user=acting_user, instance=workplace, fields=WORKPLACE_FIELDS, unit_id=workplace.branch_id
     )
-    return workplace
 
 
 @transaction.atomic
 def workplace_update(*, acting_user: User, workplace: Workplace, data: dict[str, Any]) -> Workplace:
     return _update_with_audit(
-        acting_user=acting_user,
-        instance=workplace,
-        data=data,
-        fields=WORKPLACE_FIELDS,
-        unit_id=workplace.branch_id,
+        acting_user=acting_user, instance=workplace, data=data, fields=WORKPLACE_FIELDS, unit_id=workplace.branch_id
     )
 
 

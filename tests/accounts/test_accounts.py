@@ -23,7 +23,7 @@ def test_sign_in_with_email_in_any_case(world, client):
 def test_wrong_password_says_what_to_fix(world, client):
     response = client.post(reverse("login"), {"username": "coordinator@example.org", "password": "nope"})
     assert response.status_code == 200
-    assert "Enter a correct email address and password" in response.content.decode()
+    assert "Enter the email address and password of your Learning Desk account" in response.content.decode()
 
 
 def test_repeated_failures_lock_the_account_for_a_while(world, client):

@@ -27,7 +27,9 @@ def test_sign_in_on_a_phone(busy_world, phone):
     phone.page.get_by_label("Email address").fill("coordinator@example.org")
     phone.page.get_by_label("Password").fill("wrong password")
     phone.page.get_by_role("button", name="Sign in").click()
-    expect(phone.page.locator(".govuk-error-summary")).to_contain_text("Enter a correct email address and password")
+    expect(phone.page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter the email address and password of your Learning Desk account"
+    )
     phone.check("sign-in-error")
     sign_in(phone, "coordinator@example.org")
     expect(phone.page.get_by_role("heading", level=1)).to_have_text("Hello, Carol")
