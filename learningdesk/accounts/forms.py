@@ -11,7 +11,9 @@ from learningdesk.core.forms import GovukFormMixin
 
 class SignInForm(GovukFormMixin, AuthenticationForm):
     error_messages = {
-        "invalid_login": "Enter the email address and password of your Learning Desk account. Passwords are case-sensitive.",
+        "invalid_login": (
+            "Enter the email address and password of your Learning Desk account. Passwords are case-sensitive."
+        ),
         "inactive": "This account has been switched off. Ask your learning co-ordinator.",
     }
 
