@@ -14,7 +14,6 @@ from learningdesk.accounts.forms import AuditFilterForm, NewPasswordForm, ResetF
 from learningdesk.core.http import AuthenticatedRequest
 from learningdesk.org import scoping, services
 from learningdesk.org.forms import RoleEndForm, RoleGrantForm
-from learningdesk.org.models import Person
 from learningdesk.org.views import paginate
 
 login = auth_views.LoginView.as_view(
@@ -105,4 +104,4 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     rows = [
         (event, people.get(event.target_id) if event.target_type == "person" else None) for event in page.object_list
     ]
-    return render(request, "accounts/audit_log.html", {"form": form, "page_obj": page, "rows": rows, "Person": Person})
+    return render(request, "accounts/audit_log.html", {"form": form, "page_obj": page, "rows": rows})
