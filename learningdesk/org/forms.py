@@ -136,15 +136,31 @@ class WorkplaceForm(GovukFormMixin, forms.ModelForm):
 
 
 class PeopleFilterForm(GovukFormMixin, forms.Form):
+    # A select with thousands of workplaces is no use on a phone: past this many, choose a unit first.
+    WORKPLACE_CHOICES_LIMIT = 200
+
     q = forms.CharField(label="Search", required=False, help_text="Name, membership number or email", max_length=100)
     unit = UnitChoiceField(queryset=OrgUnit.objects.none(), required=False, empty_label="All in my scope")
+    workplace = WorkplaceChoiceField(
+        queryset=Workplace.objects.none(),
+        required=False,
+        empty_label="Any workplace",
+        error_messages={"invalid_choice": "Choose a workplace in the unit you chose, or choose “Any workplace”."},
+    )
     status = forms.ChoiceField(choices=[("", "Any status"), *Person.Status.choices], required=False)
-    workplace = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = scoping.visible_units(user).order_by("path")
+        units = scoping.visible_units(user).order_by("path")
+        self.fields["unit"].queryset = units
         self.fields["q"].widget.attrs.update(type="search", autocomplete="off", spellcheck="false")
+        workplaces = scoping.visible_workplaces(user).order_by("name")
+        unit_pk = str(self.data.get("unit") or "")
+        unit = units.filter(pk=unit_pk).first() if unit_pk.isdigit() else None
+        if unit is not None:
+            workplaces = workplaces.filter(branch__path__startswith=unit.path)
+        self.fields["workplace"].queryset = workplaces
+        self.workplace_choices_shown = workplaces.count() <= self.WORKPLACE_CHOICES_LIMIT
 
 
 class ConsentForm(GovukFormMixin, forms.Form):

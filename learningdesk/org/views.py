@@ -272,13 +272,15 @@ def person_list(request: AuthenticatedRequest) -> HttpResponse:
     filters = selectors.PeopleFilter()
     if form.is_valid():
         data = form.cleaned_data
+        workplace = data["workplace"]
         filters = selectors.PeopleFilter(
-            query=data["q"] or "", unit=data["unit"], status=data["status"] or "", workplace_id=data["workplace"]
+            query=data["q"] or "",
+            unit=data["unit"],
+            status=data["status"] or "",
+            workplace_id=workplace.pk if workplace else None,
         )
     page = paginate(request, selectors.people_list(user=request.user, filters=filters))
-    workplace = None
-    if filters.workplace_id:
-        workplace = scoping.visible_workplaces(request.user).filter(pk=filters.workplace_id).first()
+    workplace = form.cleaned_data.get("workplace") if form.is_bound and form.is_valid() else None
     context = {
         "form": form,
         "page_obj": page,

@@ -14,7 +14,7 @@ def test_people_list_shows_the_branch_and_paginates_in_the_database(
 ):
     settings.PAGE_SIZE = 10
     PersonFactory.create_batch(25, branch=world.derby, workplace=world.depot)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         response = coordinator_client.get(reverse("org:person_list"))
     assert response.status_code == 200
     page = response.context["page_obj"]
@@ -204,3 +204,22 @@ def test_equality_officer_records_equality_data_with_consent_and_views_are_logge
     assert AuditEvent.objects.filter(action=AuditEvent.Action.VIEWED_EQUALITY, actor=world.equality).count() == 1
     client.post(reverse("org:person_equality_delete", args=[world.derby_person.pk]))
     assert not EqualityRecord.objects.exists()
+
+
+def test_workplace_filter_offers_only_workplaces_in_scope_and_in_the_chosen_unit(world):
+    client = client_for(world.regional)
+    response = client.get(reverse("org:person_list"), {"unit": world.notts.pk})
+    choices = [label for value, label in response.context["form"].fields["workplace"].choices if value]
+    assert choices == ["Queen's Medical Centre, Nottingham University Hospitals"]
+    response = client.get(reverse("org:person_list"), {"unit": world.notts.pk, "workplace": world.depot.pk})
+    assert "Choose a workplace in the unit you chose" in response.content.decode()
+
+
+def test_workplace_filter_asks_for_a_unit_first_when_there_are_too_many_workplaces(world, monkeypatch):
+    from learningdesk.org.forms import PeopleFilterForm
+
+    monkeypatch.setattr(PeopleFilterForm, "WORKPLACE_CHOICES_LIMIT", 1)
+    response = client_for(world.regional).get(reverse("org:person_list"))
+    assert "choose a unit and apply the filters first" in response.content.decode()
+    response = client_for(world.regional).get(reverse("org:person_list"), {"workplace": world.depot.pk})
+    assert [p.last_name for p in response.context["page_obj"].object_list] == ["Patel"]
