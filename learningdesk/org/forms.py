@@ -175,6 +175,9 @@ class ConsentForm(GovukFormMixin, forms.Form):
 
 
 class EqualityForm(GovukFormMixin, forms.ModelForm):
+    # Consent first: nothing is asked before the person has agreed.
+    field_order = ["consent", "consent_method"]
+
     consent = forms.BooleanField(
         label="They have agreed to us recording this information",
         help_text="Equality monitoring is optional. Record it only with the person's agreement.",

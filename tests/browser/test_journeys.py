@@ -108,3 +108,33 @@ def test_another_branchs_person_is_not_found(busy_world, phone):
     phone.goto(f"/people/{busy_world.derby_person.pk}/")
     expect(phone.page.get_by_role("heading", level=1)).to_have_text("Page not found")
     phone.check("not-found")
+
+
+@pytest.mark.parametrize(
+    ("email", "path", "name"),
+    [
+        ("coordinator@example.org", "/units/", "units"),
+        ("coordinator@example.org", "/employers/", "employers"),
+        ("coordinator@example.org", "/employers/add/", "employer-add"),
+        ("coordinator@example.org", "/team/", "team"),
+        ("coordinator@example.org", "/team/add/", "role-grant"),
+        ("coordinator@example.org", "/audit/", "audit-log"),
+        ("coordinator@example.org", "/people/{derby_person}/consent/", "consent"),
+        ("equality@example.org", "/people/{derby_person}/equality/", "equality"),
+        ("admin@example.org", "/units/kinds/", "unit-kinds"),
+        ("ulr@example.org", "/", "home-ulr"),
+    ],
+)
+def test_other_pages_are_accessible_on_a_phone(busy_world, phone, email, path, name):
+    sign_in(phone, email)
+    phone.goto(path.format(derby_person=busy_world.derby_person.pk))
+    expect(phone.page.get_by_role("heading", level=1)).to_be_visible()
+    phone.check(name)
+
+
+def test_a_form_with_errors_is_accessible(busy_world, phone):
+    sign_in(phone, "coordinator@example.org")
+    phone.goto("/team/add/")
+    phone.page.get_by_role("button", name="Give role").click()
+    expect(phone.page.locator(".govuk-error-summary")).to_be_visible()
+    phone.check("role-grant-errors")
