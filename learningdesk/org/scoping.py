@@ -37,10 +37,6 @@ class Scope:
     def is_empty(self) -> bool:
         return not self.see and not self.workplace_ids
 
-    @property
-    def can_edit_anything(self) -> bool:
-        return bool(self.edit or self.workplace_ids)
-
 
 def _collapse(paths: Iterable[str]) -> tuple[str, ...]:
     """Drop paths that lie inside another path of the set: the outer subtree already covers them."""

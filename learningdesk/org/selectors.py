@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from learningdesk.accounts.models import User
 from learningdesk.org import scoping
-from learningdesk.org.models import OrgUnit, Person, Role, RoleAssignment, Workplace
+from learningdesk.org.models import OrgUnit, Person, Role, RoleAssignment
 
 MEMBERSHIP_NUMBER = re.compile(r"^[A-Za-z]{0,3}\d[\w-]*$")
 
@@ -122,8 +122,8 @@ def unit_children(*, user: User, unit: OrgUnit) -> QuerySet[OrgUnit]:
     return children.order_by("name")
 
 
-def subtree_counts(units: list[OrgUnit]) -> dict[int, dict[str, int]]:
-    """People and workplace counts for each unit's whole subtree, in two grouped queries.
+def subtree_counts(*, user: User, units: list[OrgUnit]) -> dict[int, dict[str, int]]:
+    """People and workplace counts (of those the user may see) for each unit's subtree, in grouped queries.
 
     Roll-up counts distinct records in the subtree (DOMAIN.md), which for people and workplaces is
     the sum over the units below, since each belongs to exactly one unit.
@@ -138,11 +138,19 @@ def subtree_counts(units: list[OrgUnit]) -> dict[int, dict[str, int]]:
         prefix_q |= Q(path__startswith=unit.path)
     leaf_paths = dict(OrgUnit.objects.filter(prefix_q).values_list("pk", "path"))
     people = (
-        Person.objects.filter(branch_id__in=leaf_paths.keys())
+        scoping.visible_people(user)
+        .filter(branch_id__in=leaf_paths.keys())
         .values("branch_id")
         .annotate(people=Count("pk"), members=Count("pk", filter=Q(status=Person.Status.MEMBER)))
+        .order_by()
     )
-    workplaces = Workplace.objects.filter(branch_id__in=leaf_paths.keys()).values("branch_id").annotate(n=Count("pk"))
+    workplaces = (
+        scoping.visible_workplaces(user)
+        .filter(branch_id__in=leaf_paths.keys())
+        .values("branch_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     for row in people:
         path = leaf_paths[row["branch_id"]]
         for step in steps:

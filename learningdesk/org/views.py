@@ -64,7 +64,7 @@ def unit_list(request: AuthenticatedRequest) -> HttpResponse:
     else:
         page = None
         units_on_page = list(scoping.scope_roots(request.user).order_by("path"))
-    counts = selectors.subtree_counts(units_on_page)
+    counts = selectors.subtree_counts(user=request.user, units=units_on_page)
     rows = [(unit, counts.get(unit.pk, {})) for unit in units_on_page]
     return render(
         request,
@@ -76,7 +76,7 @@ def unit_list(request: AuthenticatedRequest) -> HttpResponse:
 def unit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     unit = scoping.get_unit_for_user(request.user, pk)
     children = list(selectors.unit_children(user=request.user, unit=unit))
-    counts = selectors.subtree_counts([unit, *children])
+    counts = selectors.subtree_counts(user=request.user, units=[unit, *children])
     workplaces = (
         scoping.visible_workplaces(request.user)
         .filter(branch=unit)

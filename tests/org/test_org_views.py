@@ -130,3 +130,9 @@ def test_national_admin_renames_branches_to_local_associations(world):
 
 def test_only_national_admins_rename_unit_kinds(world, coordinator_client):
     assert coordinator_client.get(reverse("org:unit_kinds")).status_code == 404
+
+
+def test_a_ulr_sees_counts_of_their_own_workplaces_only(world):
+    response = client_for(world.ulr).get(reverse("org:unit_detail", args=[world.derby.pk]))
+    assert response.context["totals"]["members"] == 1
+    assert response.context["totals"]["workplaces"] == 1
