@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from learningdesk.accounts.models import AuditEvent
 from learningdesk.core.http import AuthenticatedRequest
@@ -267,6 +268,7 @@ def workplace_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 # People -----------------------------------------------------------------------------------------
 
 
+@vary_on_headers("HX-Request")  # the same URL answers a whole page or only the results
 def person_list(request: AuthenticatedRequest) -> HttpResponse:
     form = PeopleFilterForm(request.GET or None, user=request.user)
     filters = selectors.PeopleFilter()

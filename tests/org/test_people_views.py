@@ -56,6 +56,7 @@ def test_htmx_search_returns_only_the_results_fragment(world, coordinator_client
     body = response.content.decode()
     assert 'id="results"' in body
     assert "<html" not in body
+    assert "HX-Request" in response["Vary"]
 
 
 def test_adding_a_person_saves_them_and_logs_who_did_it(world, coordinator_client):
