@@ -107,7 +107,7 @@ def test_another_branchs_person_is_not_found(busy_world, phone):
     sign_in(phone, "notts@example.org")
     phone.goto(f"/people/{busy_world.derby_person.pk}/")
     expect(phone.page.get_by_role("heading", level=1)).to_have_text("Page not found")
-    phone.check("not-found")
+    phone.check("not-found", page_is_an_error=True)
 
 
 @pytest.mark.parametrize(
