@@ -39,11 +39,8 @@ def people_matching(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
     if "@" in text:
         return queryset.filter(_prefix("email_key", text))
     if MEMBERSHIP_NUMBER.match(text):
-        return queryset.filter(
-            Q(membership_number=text.upper())
-            | _prefix("membership_number", text.upper())
-            | _prefix("last_name_key", text)
-        )
+        # A prefix of the number, which the unique index serves; the exact number is one of them.
+        return queryset.filter(_prefix("membership_number", text.upper()))
     words = text.split(" ")
     if len(words) == 1:
         return queryset.filter(_prefix("last_name_key", text) | _prefix("first_name_key", text))
