@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from learningdesk.accounts.models import User
 from learningdesk.org import scoping
-from learningdesk.org.models import OrgUnit, Person, Role, RoleAssignment
+from learningdesk.org.models import Employer, OrgUnit, Person, Role, RoleAssignment, Workplace
 
 MEMBERSHIP_NUMBER = re.compile(r"^[A-Za-z]{0,3}\d[\w-]*$")
 
@@ -162,3 +162,29 @@ def subtree_counts(*, user: User, units: list[OrgUnit]) -> dict[int, dict[str, i
             if owner is not None:
                 counts[owner]["workplaces"] += n
     return counts
+
+
+def delete_blockers(record: OrgUnit | Employer | Workplace) -> list[str]:
+    """What still hangs off a unit, employer or workplace, in words; it can be deleted only when empty.
+
+    Records that people's data points at are never deleted with it: the user moves or ends those first.
+    """
+    blockers: list[tuple[int, str, str]] = []
+    if isinstance(record, Workplace):
+        blockers = [
+            (record.people.count(), "person works here", "people work here"),
+            (record.role_assignments.count(), "role covers it", "roles cover it"),
+        ]
+    elif isinstance(record, Employer):
+        blockers = [(record.workplaces.count(), "workplace belongs to it", "workplaces belong to it")]
+    elif isinstance(record, OrgUnit):
+        if record.is_root():
+            return ["It is the top of the organisation."]
+        blockers = [
+            (record.numchild, "unit is below it", "units are below it"),
+            (record.workplaces.count(), "workplace is organised by it", "workplaces are organised by it"),
+            (record.people.count(), "person belongs to it", "people belong to it"),
+            (record.employers.count(), "employer is looked after by it", "employers are looked after by it"),
+            (record.role_assignments.count(), "role is held at it", "roles are held at it"),
+        ]
+    return [f"{n:,} {one if n == 1 else many}." for n, one, many in blockers if n]

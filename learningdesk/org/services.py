@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -283,6 +284,23 @@ def workplace_update(*, acting_user: User, workplace: Workplace, data: dict[str,
     return _update_with_audit(
         acting_user=acting_user, instance=workplace, data=data, fields=WORKPLACE_FIELDS, unit_id=workplace.branch_id
     )
+
+
+@transaction.atomic
+def record_delete(*, acting_user: User, record: OrgUnit | Employer | Workplace, unit_id: int | None) -> None:
+    """Delete an empty unit, employer or workplace (see selectors.delete_blockers), logging its name."""
+    from learningdesk.org.selectors import delete_blockers
+
+    if blockers := delete_blockers(record):
+        raise ValidationError(" ".join(blockers))
+    audit_record(
+        actor=acting_user,
+        action=AuditEvent.Action.DELETED,
+        target=record,
+        unit_id=unit_id,
+        changes={"name": str(record)},
+    )
+    record.delete()
 
 
 # Roles ------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from learningdesk.org.forms import (
     UnitKindFormSet,
     WorkplaceForm,
 )
-from learningdesk.org.models import Consent, EqualityRecord, OrgUnit, Person, UnitKind
+from learningdesk.org.models import Consent, Employer, EqualityRecord, OrgUnit, Person, UnitKind, Workplace
 
 
 def people_crumbs() -> list[tuple[str, str | None]]:
@@ -262,6 +262,68 @@ def workplace_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_edit": scoping.editable_workplaces(request.user).filter(pk=workplace.pk).exists(),
             "can_add_person": scoping.workplaces_for_people(request.user).filter(pk=workplace.pk).exists(),
         },
+    )
+
+
+def _confirm_delete(
+    request: AuthenticatedRequest,
+    *,
+    record: OrgUnit | Employer | Workplace,
+    unit_id: int | None,
+    kind: str,
+    back: str,
+    after: str,
+) -> HttpResponse:
+    """The one delete flow: a page that says what will go (or why it cannot), then a POST that does it."""
+    blockers = selectors.delete_blockers(record)
+    if request.method == "POST" and not blockers:
+        name = str(record)
+        services.record_delete(acting_user=request.user, record=record, unit_id=unit_id)
+        messages.success(request, f"{name} deleted.")
+        return redirect(after)
+    return render(
+        request, "org/confirm_delete.html", {"record": record, "kind": kind, "blockers": blockers, "back": back}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def unit_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    unit = scoping.get_unit_for_user(request.user, pk, for_change=True)
+    parent = OrgUnit.objects.get_parent(unit)
+    after = reverse("org:unit_detail", args=[parent.pk]) if parent else reverse("org:unit_list")
+    return _confirm_delete(
+        request,
+        record=unit,
+        unit_id=parent.pk if parent else None,
+        kind=unit.kind.name.lower(),
+        back=reverse("org:unit_detail", args=[unit.pk]),
+        after=after,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def employer_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    employer = scoping.get_employer_for_user(request.user, pk, for_change=True)
+    return _confirm_delete(
+        request,
+        record=employer,
+        unit_id=employer.unit_id,
+        kind="employer",
+        back=reverse("org:employer_detail", args=[employer.pk]),
+        after=reverse("org:employer_list"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def workplace_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    workplace = scoping.get_workplace_for_user(request.user, pk, for_change=True)
+    return _confirm_delete(
+        request,
+        record=workplace,
+        unit_id=workplace.branch_id,
+        kind="workplace",
+        back=reverse("org:workplace_detail", args=[workplace.pk]),
+        after=reverse("org:employer_detail", args=[workplace.employer_id]),
     )
 
 

@@ -122,12 +122,13 @@ def test_another_branchs_person_is_not_found(busy_world, phone):
         ("coordinator@example.org", "/people/{derby_person}/consent/", "consent"),
         ("equality@example.org", "/people/{derby_person}/equality/", "equality"),
         ("admin@example.org", "/units/kinds/", "unit-kinds"),
+        ("coordinator@example.org", "/workplaces/{town_hall}/delete/", "workplace-delete"),
         ("ulr@example.org", "/", "home-ulr"),
     ],
 )
 def test_other_pages_are_accessible_on_a_phone(busy_world, phone, email, path, name):
     sign_in(phone, email)
-    phone.goto(path.format(derby_person=busy_world.derby_person.pk))
+    phone.goto(path.format(derby_person=busy_world.derby_person.pk, town_hall=busy_world.town_hall.pk))
     expect(phone.page.get_by_role("heading", level=1)).to_be_visible()
     phone.check(name)
 

@@ -136,3 +136,47 @@ def test_a_ulr_sees_counts_of_their_own_workplaces_only(world):
     response = client_for(world.ulr).get(reverse("org:unit_detail", args=[world.derby.pk]))
     assert response.context["totals"]["members"] == 1
     assert response.context["totals"]["workplaces"] == 1
+
+
+def test_an_empty_workplace_can_be_deleted_and_the_log_keeps_its_name(world, coordinator_client):
+    from learningdesk.accounts.models import AuditEvent
+
+    spare = WorkplaceFactory(name="Old Annexe", employer=world.council, branch=world.derby)
+    url = reverse("org:workplace_delete", args=[spare.pk])
+    assert "This cannot be undone" in coordinator_client.get(url).content.decode()
+    response = coordinator_client.post(url)
+    assert response["Location"] == reverse("org:employer_detail", args=[world.council.pk])
+    assert not Workplace.objects.filter(pk=spare.pk).exists()
+    event = AuditEvent.objects.get(action=AuditEvent.Action.DELETED)
+    assert event.changes == {"name": "Old Annexe"} and event.unit == world.derby
+
+
+def test_a_workplace_with_people_cannot_be_deleted_and_the_page_says_why(world, coordinator_client):
+    url = reverse("org:workplace_delete", args=[world.town_hall.pk])
+    page = coordinator_client.get(url).content.decode()
+    assert "1 person works here." in page and "1 role covers it." in page
+    coordinator_client.post(url)
+    assert Workplace.objects.filter(pk=world.town_hall.pk).exists()
+
+
+def test_units_and_employers_are_deleted_only_when_empty(world, coordinator_client):
+    from tests.factories import EmployerFactory, unit
+
+    empty_unit = unit("Derby Schools", "EM-DERBY-SCH", world.derby)
+    coordinator_client.post(reverse("org:unit_delete", args=[empty_unit.pk]))
+    assert not OrgUnit.objects.filter(code="EM-DERBY-SCH").exists()
+    world.derby.refresh_from_db()
+    assert world.derby.numchild == 0
+    coordinator_client.post(reverse("org:unit_delete", args=[world.derby.pk]))
+    assert OrgUnit.objects.filter(pk=world.derby.pk).exists()
+    empty_employer = EmployerFactory(name="Defunct Ltd", unit=world.derby)
+    coordinator_client.post(reverse("org:employer_delete", args=[empty_employer.pk]))
+    assert not Employer.objects.filter(name="Defunct Ltd").exists()
+    coordinator_client.post(reverse("org:employer_delete", args=[world.council.pk]))
+    assert Employer.objects.filter(pk=world.council.pk).exists()
+
+
+def test_branch_officer_cannot_delete(world):
+    spare = WorkplaceFactory(employer=world.council, branch=world.derby)
+    assert client_for(world.officer).post(reverse("org:workplace_delete", args=[spare.pk])).status_code == 404
+    assert Workplace.objects.filter(pk=spare.pk).exists()
