@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods
 
 from learningdesk.accounts.forms import AuditFilterForm, NewPasswordForm, ResetForm, SignInForm
 from learningdesk.core.http import AuthenticatedRequest
+from learningdesk.core.pagination import paginate
 from learningdesk.org import scoping, services
 from learningdesk.org.forms import RoleEndForm, RoleGrantForm
-from learningdesk.org.views import paginate
 
 login = auth_views.LoginView.as_view(
     template_name="accounts/login.html", authentication_form=SignInForm, redirect_authenticated_user=True

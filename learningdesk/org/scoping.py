@@ -115,7 +115,7 @@ def _in_subtrees(field_name: str, paths: tuple[str, ...]) -> Q:
     return Q(**{f"{field_name}__in": units})
 
 
-def _ancestor_paths(paths: tuple[str, ...]) -> set[str]:
+def ancestor_paths(paths: tuple[str, ...]) -> set[str]:
     return {path[:end] for path in paths for end in range(STEPLEN, len(path), STEPLEN)}
 
 
@@ -172,7 +172,7 @@ def visible_employers(user: User) -> QuerySet[Employer]:
     if scope.is_empty:
         return Employer.objects.none()
     q = _in_subtrees("unit", scope.see)
-    ancestors = _ancestor_paths(scope.see)
+    ancestors = ancestor_paths(scope.see)
     if ancestors:
         q |= Q(unit__path__in=ancestors)
     has_workplace_in_scope = Exists(Workplace.objects.filter(_workplace_q(scope), employer=OuterRef("pk")))

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from learningdesk.accounts.models import AuditEvent
+from learningdesk.accounts.models import AuditEvent, User
 from learningdesk.core.http import AuthenticatedRequest
+from learningdesk.core.pagination import paginate
 from learningdesk.org import scoping, selectors, services
 from learningdesk.org.forms import (
     ConsentForm,
@@ -32,23 +31,11 @@ def people_crumbs() -> list[tuple[str, str | None]]:
     return [("People", reverse("org:person_list"))]
 
 
-def paginate(request: AuthenticatedRequest, queryset: QuerySet, per_page: int | None = None) -> Page:
-    """One page of a queryset, taken by LIMIT/OFFSET in the database; a bad page number gives page 1."""
-    paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
-
-
-def unit_crumbs(user, unit: OrgUnit) -> list[tuple[str, str | None]]:
+def unit_crumbs(user: User, unit: OrgUnit) -> list[tuple[str, str | None]]:
     """Breadcrumbs down to ``unit``, showing only the units the user may see."""
-    visible = set(
-        scoping.visible_units(user)
-        .filter(path__in=[unit.path[:n] for n in range(4, len(unit.path) + 1, 4)])
-        .values_list("pk", flat=True)
-    )
+    ancestors = scoping.visible_units(user).filter(path__in=scoping.ancestor_paths((unit.path,))).order_by("path")
     crumbs: list[tuple[str, str | None]] = [("Organisation", reverse("org:unit_list"))]
-    for ancestor in OrgUnit.objects.get_ancestors(unit):
-        if ancestor.pk in visible:
-            crumbs.append((ancestor.name, reverse("org:unit_detail", args=[ancestor.pk])))
+    crumbs += [(ancestor.name, reverse("org:unit_detail", args=[ancestor.pk])) for ancestor in ancestors]
     return crumbs
 
 
@@ -391,7 +378,7 @@ def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     consents = {consent.kind: consent for consent in person.consents.select_related("recorded_by")}
     can_see_equality = scoping.can_see_equality(request.user, person)
     history = None
-    if scoping.visible_audit_events(request.user).exists():
+    if scoping.get_scope(request.user).audit:
         history = (
             scoping.visible_audit_events(request.user)
             .filter(target_type="person", target_id=person.pk)

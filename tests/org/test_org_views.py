@@ -180,3 +180,10 @@ def test_branch_officer_cannot_delete(world):
     spare = WorkplaceFactory(employer=world.council, branch=world.derby)
     assert client_for(world.officer).post(reverse("org:workplace_delete", args=[spare.pk])).status_code == 404
     assert Workplace.objects.filter(pk=spare.pk).exists()
+
+
+def test_breadcrumbs_show_only_the_units_the_user_may_see(world):
+    regional = client_for(world.regional).get(reverse("org:unit_detail", args=[world.derby.pk]))
+    assert [label for label, _ in regional.context["crumbs"]] == ["Organisation", "East Midlands"]
+    branch = client_for(world.coordinator).get(reverse("org:unit_detail", args=[world.derby.pk]))
+    assert [label for label, _ in branch.context["crumbs"]] == ["Organisation"]
