@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
 from learningdesk.accounts.models import AuditEvent
 from learningdesk.core.forms import GovukFormMixin
@@ -28,6 +28,10 @@ class ResetForm(GovukFormMixin, PasswordResetForm):
 
 
 class NewPasswordForm(GovukFormMixin, SetPasswordForm):
+    pass
+
+
+class ChangePasswordForm(GovukFormMixin, PasswordChangeForm):
     pass
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from learningdesk.accounts.forms import AuditFilterForm, NewPasswordForm, ResetForm, SignInForm
+from learningdesk.accounts.forms import AuditFilterForm, ChangePasswordForm, NewPasswordForm, ResetForm, SignInForm
 from learningdesk.core.http import AuthenticatedRequest
 from learningdesk.core.pagination import paginate
 from learningdesk.org import scoping, services
@@ -36,6 +36,20 @@ password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    form_class = ChangePasswordForm
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password has been changed.")
+        return response
+
+
+password_change = PasswordChangeView.as_view()
 
 
 def team(request: AuthenticatedRequest) -> HttpResponse:

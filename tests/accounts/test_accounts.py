@@ -133,3 +133,22 @@ def test_audit_log_shows_the_scope_only(world, coordinator_client):
 
 def test_branch_officer_has_no_audit_log(world):
     assert client_for(world.officer).get(reverse("accounts:audit_log")).status_code == 404
+
+
+def test_change_your_own_password(world, coordinator_client):
+    url = reverse("accounts:password_change")
+    response = coordinator_client.post(
+        url,
+        {"old_password": "wrong", "new_password1": "a new long passphrase", "new_password2": "a new long passphrase"},
+    )
+    assert response.status_code == 200
+    response = coordinator_client.post(
+        url,
+        {
+            "old_password": "correct horse battery",
+            "new_password1": "a new long passphrase",
+            "new_password2": "a new long passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.get(email="coordinator@example.org").check_password("a new long passphrase")

@@ -124,6 +124,7 @@ def test_another_branchs_person_is_not_found(busy_world, phone):
         ("admin@example.org", "/units/kinds/", "unit-kinds"),
         ("coordinator@example.org", "/workplaces/{town_hall}/delete/", "workplace-delete"),
         ("ulr@example.org", "/", "home-ulr"),
+        ("ulr@example.org", "/account/password/", "password-change"),
     ],
 )
 def test_other_pages_are_accessible_on_a_phone(busy_world, phone, email, path, name):
