@@ -21,6 +21,8 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             "figures": figures,
             "roles": scope.roles,
             "roots": scoping.scope_roots(request.user),
+            # A ULR's scope is their workplaces rather than a unit.
+            "own_workplaces": scoping.visible_workplaces(request.user) if scope.workplace_ids and not scope.see else (),
             # Later areas (training deadlines, agreement reviews, ...) add their items here.
             "attention": [],
         },

@@ -187,3 +187,9 @@ def test_breadcrumbs_show_only_the_units_the_user_may_see(world):
     assert [label for label, _ in regional.context["crumbs"]] == ["Organisation", "East Midlands"]
     branch = client_for(world.coordinator).get(reverse("org:unit_detail", args=[world.derby.pk]))
     assert [label for label, _ in branch.context["crumbs"]] == ["Organisation"]
+
+
+def test_a_ulrs_home_names_their_workplaces(world):
+    body = client_for(world.ulr).get(reverse("home")).content.decode()
+    assert "Union learning rep, Derby City (Council House)" in body
+    assert f'href="{reverse("org:workplace_detail", args=[world.town_hall.pk])}"' in body
