@@ -220,22 +220,17 @@ def _update_with_audit(
 @transaction.atomic
 def unit_kinds_rename(*, acting_user: User, forms: Iterable[Any]) -> list[UnitKind]:
     """Save the names of the levels of the tree ("branch", "local association", "CLP")."""
-    kinds = []
-    for form in forms:
-        if form.has_changed():
-            kind = form.save(commit=False)
-            before = snapshot(UnitKind.objects.get(pk=kind.pk), ("name", "name_plural"))
-            kind.full_clean()
-            kind.save()
-            audit_record(
-                actor=acting_user,
-                action=AuditEvent.Action.CHANGED,
-                target=kind,
-                unit_id=None,
-                changes=diff(before, snapshot(kind, ("name", "name_plural"))),
-            )
-            kinds.append(kind)
-    return kinds
+    fields = ("name", "name_plural")
+    return [
+        _update_with_audit(
+            acting_user=acting_user,
+            instance=form.instance,
+            data={name: form.cleaned_data[name] for name in fields},
+            fields=fields,
+        )
+        for form in forms
+        if form.has_changed()
+    ]
 
 
 @transaction.atomic
