@@ -28,6 +28,7 @@ from learningdesk.org.models import (
     UnitKind,
     Workplace,
 )
+from learningdesk.org.selectors import delete_blockers
 
 PERSON_FIELDS = (
     "membership_number",
@@ -284,8 +285,6 @@ def workplace_update(*, acting_user: User, workplace: Workplace, data: dict[str,
 @transaction.atomic
 def record_delete(*, acting_user: User, record: OrgUnit | Employer | Workplace, unit_id: int | None) -> None:
     """Delete an empty unit, employer or workplace (see selectors.delete_blockers), logging its name."""
-    from learningdesk.org.selectors import delete_blockers
-
     if blockers := delete_blockers(record):
         raise ValidationError(" ".join(blockers))
     audit_record(

@@ -321,6 +321,7 @@ def workplace_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def person_list(request: AuthenticatedRequest) -> HttpResponse:
     form = PeopleFilterForm(request.GET or None, user=request.user)
     filters = selectors.PeopleFilter()
+    workplace = None
     if form.is_valid():
         data = form.cleaned_data
         workplace = data["workplace"]
@@ -331,7 +332,6 @@ def person_list(request: AuthenticatedRequest) -> HttpResponse:
             workplace_id=workplace.pk if workplace else None,
         )
     page = paginate(request, selectors.people_list(user=request.user, filters=filters))
-    workplace = form.cleaned_data.get("workplace") if form.is_bound and form.is_valid() else None
     context = {
         "form": form,
         "page_obj": page,
