@@ -33,7 +33,8 @@ def people_matching(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
     "maria alb" finds Maria Alberts; "alberts m" too; "A1234" a membership number; anything with an @
     an email address.
     """
-    text = " ".join(query.split()).lower()
+    # No stored name contains a NUL, and PostgreSQL refuses one in a query parameter.
+    text = " ".join(query.replace("\x00", "").split()).lower()
     if not text:
         return queryset
     if "@" in text:

@@ -224,3 +224,9 @@ def test_workplace_filter_asks_for_a_unit_first_when_there_are_too_many_workplac
     assert "choose a unit and apply the filters first" in response.content.decode()
     response = client_for(world.regional).get(reverse("org:person_list"), {"workplace": world.depot.pk})
     assert [p.last_name for p in response.context["page_obj"].object_list] == ["Patel"]
+
+
+def test_a_nul_character_in_the_search_gets_a_message_not_a_server_error(world, coordinator_client):
+    response = coordinator_client.get(reverse("org:person_list"), {"q": "alb\x00erts"})
+    assert response.status_code == 200
+    assert "Null characters are not allowed" in response.content.decode()
