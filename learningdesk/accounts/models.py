@@ -67,6 +67,7 @@ class AuditEvent(models.Model):
         VIEWED_EQUALITY = "viewed_equality", "Viewed equality data"
         CHANGED_EQUALITY = "changed_equality", "Changed equality data"
         EXPORTED = "exported", "Exported"
+        IMPORTED = "imported", "Imported members"
         ROLE_GRANTED = "role_granted", "Role granted"
         ROLE_ENDED = "role_ended", "Role ended"
 

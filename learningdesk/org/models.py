@@ -165,6 +165,11 @@ class Person(models.Model):
     time_zone = models.CharField(max_length=64, default="Europe/London", validators=[validate_time_zone])
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # A member import never silently overwrites a field someone changed here since the last import.
+    imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    edited_fields = models.CharField(
+        max_length=250, blank=True, editable=False, help_text="Fields changed on Learning Desk since the last import."
+    )
 
     # Lower-cased copies kept by the database itself, for indexed prefix search.
     first_name_key = models.GeneratedField(

@@ -90,6 +90,10 @@ def person_update(*, acting_user: User, person: Person, data: dict[str, Any]) ->
     person.save()
     changes = _person_changes(before, snapshot(person, PERSON_FIELDS))
     if changes:
+        # Remembered so that the next member import shows these fields instead of overwriting them.
+        edited = set(person.edited_fields.split()) | set(changes)
+        Person.objects.filter(pk=person.pk).update(edited_fields=" ".join(sorted(edited)))
+        person.edited_fields = " ".join(sorted(edited))
         audit_record(
             actor=acting_user,
             action=AuditEvent.Action.CHANGED,

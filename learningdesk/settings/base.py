@@ -40,6 +40,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "learningdesk.accounts",
     "learningdesk.org",
+    "learningdesk.imports",
     "learningdesk.core",
     "django.contrib.auth",
     "django.contrib.contenttypes",
