@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from learningdesk.accounts.models import AuditEvent, User
+from learningdesk.imports.models import MemberImport
 from learningdesk.org import roles
 from learningdesk.org.models import Employer, OrgUnit, Person, Role, RoleAssignment, Workplace
 
@@ -259,6 +260,19 @@ def get_workplace_for_user(user: User, pk: object, *, for_change: bool = False) 
 def get_person_for_user(user: User, pk: object, *, for_change: bool = False) -> Person:
     qs = editable_people(user) if for_change else visible_people(user)
     return _get(qs.select_related("branch", "branch__kind", "workplace", "workplace__employer"), pk)  # type: ignore[return-value]
+
+
+def visible_member_imports(user: User) -> QuerySet[MemberImport]:
+    """Member imports into the user's editable subtrees: only those who may import see them."""
+    return MemberImport.objects.filter(_paths_q(get_scope(user).edit, "unit__")).select_related("unit", "created_by")
+
+
+def get_member_import_for_user(user: User, pk: object) -> MemberImport:
+    return _get(visible_member_imports(user), pk)  # type: ignore[return-value]
+
+
+def may_import_members(user: User) -> bool:
+    return bool(get_scope(user).edit)
 
 
 def get_role_assignment_for_user(user: User, pk: object) -> RoleAssignment:
