@@ -13,10 +13,12 @@ and PostgreSQL both run.
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass, field
 from itertools import batched
 from typing import Any
@@ -34,7 +36,7 @@ from learningdesk.org.models import Employer, OrgUnit, Person, Workplace
 
 logger = logging.getLogger(__name__)
 
-CHUNK_ROWS = 2_000
+CHUNK_ROWS = 5_000
 MAX_PROBLEMS = 10_000  # kept per kind; the counts stay exact beyond it
 MAX_NEW_WORKPLACES = 1_000
 BIG_LOAD = 100_000  # new people at or above which the search indexes are rebuilt rather than kept up to date
@@ -105,6 +107,8 @@ class Places:
     workplaces: dict[tuple[int, str], int]  # (branch id, lower-case name) -> id
     workplace_names: dict[int, str]
     employers: dict[str, int]  # lower-case name -> id
+    has_branch_column: bool = False
+    today: datetime.date = field(default_factory=timezone.localdate)
     new_workplaces: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)  # -> (name, employer)
     new_employers: dict[str, tuple[str, int]] = field(default_factory=dict)  # -> (name, unit id)
 
@@ -150,7 +154,8 @@ def _quoted(value: str, limit: int = 40) -> str:
 
 def _clean_membership_number(value: str) -> str:
     number = value.upper()
-    if not MEMBERSHIP_NUMBER.fullmatch(number):
+    # ASCII only: upper-casing some letters lengthens them ("ﬃ" -> "FFI"), past the 30 characters PostgreSQL keeps.
+    if not value.isascii() or not MEMBERSHIP_NUMBER.fullmatch(number):
         raise RowError(f"{_quoted(value)} is not a membership number: use only letters, digits, - / and .")
     return number
 
@@ -159,6 +164,8 @@ def _clean_email(value: str) -> str:
     email = value.lower()
     if not EMAIL.fullmatch(email):
         raise RowError(f"{_quoted(value)} is not an email address: it needs an @ and a domain, like name@example.org.")
+    if len(email) > MAX_LENGTHS["email"]:  # lower-casing "İ" gives two characters: checked again after it
+        raise RowError(f"The email is {len(email):,} characters long: the most is {MAX_LENGTHS['email']}.")
     return email
 
 
@@ -184,14 +191,21 @@ def parse_date(value: str) -> datetime.date:
 
 
 def _clean_joined_on(value: str) -> str:
+    return _joined_on(value, timezone.localdate())
+
+
+@lru_cache(maxsize=1 << 16)
+def _joined_on(value: str, today: datetime.date) -> str:
+    # Cached: a member file has a few thousand different dates among a million rows.
     date = parse_date(value)
-    if date > timezone.localdate():
+    if date > today:
         raise RowError(f"{_quoted(value)} is in the future: the date joined must be today or earlier.")
     if date.year < 1900:
         raise RowError(f"{_quoted(value)} is before 1900: check the year.")
     return date.isoformat()
 
 
+@lru_cache(maxsize=1024)
 def _clean_status(value: str) -> str:
     status = STATUSES.get(re.sub(r"[^a-z]", "", value.lower()))
     if status is None:
@@ -226,39 +240,51 @@ class CleanRow:
 
 
 def clean_row(number: int, cells: Sequence[str], columns: Sequence[tuple[int, str]], places: Places) -> CleanRow:
+    """One row's values, cleaned, with what is wrong with them; blank cells are left out."""
     values: dict[str, str] = {}
     errors: list[tuple[str, str]] = []
-    for index, name in columns:
-        value = cells[index].strip() if index < len(cells) else ""
+    width = len(cells)
+    for index, name, limit, cleaner, required in _column_specs(tuple(columns)):
+        value = cells[index].strip() if index < width else ""
         if not value:
-            if name in REQUIRED_MESSAGES:
-                errors.append((name, REQUIRED_MESSAGES[name]))
+            if required:
+                errors.append((name, required))
             continue
         if value[0] == "=":
             errors.append((name, f"{_quoted(value)} looks like a spreadsheet formula: enter the value itself."))
             continue
-        limit = MAX_LENGTHS.get(name)
         if limit and len(value) > limit:
             label = FIELDS_BY_NAME[name].label.lower()
             errors.append((name, f"The {label} is {len(value):,} characters long: the most is {limit}."))
             continue
-        cleaner = CLEANERS.get(name)
         if cleaner is not None:
             try:
-                value = cleaner(value)
+                value = _joined_on(value, places.today) if cleaner is _clean_joined_on else cleaner(value)
             except RowError as error:
                 errors.append((name, str(error)))
                 continue
         values[name] = value
     row = CleanRow(number, values, errors, values.get("membership_number", ""))
     if not row.membership_number:
-        raw = next((cells[i] for i, name in columns if name == "membership_number" and i < len(cells)), "")
+        raw = next((cells[i] for i, name in columns if name == "membership_number" and i < width), "")
         row.membership_number = raw.strip().upper()[:30]
-    _place(row, places, any(name == "branch" for _i, name in columns))
+    _place(row, places)
     return row
 
 
-def _place(row: CleanRow, places: Places, has_branch_column: bool) -> None:
+ColumnSpec = tuple[int, str, int, Callable[[str], str] | None, str]
+
+
+@lru_cache(maxsize=64)
+def _column_specs(columns: tuple[tuple[int, str], ...]) -> tuple[ColumnSpec, ...]:
+    """Each mapped column with its limit, cleaner and required message, looked up once per file, not per cell."""
+    return tuple(
+        (index, name, MAX_LENGTHS.get(name, 0), CLEANERS.get(name), REQUIRED_MESSAGES.get(name, ""))
+        for index, name in columns
+    )
+
+
+def _place(row: CleanRow, places: Places) -> None:
     """Find the row's branch and workplace; a workplace not on Learning Desk yet is noted to be added."""
     code = row.values.pop("branch", "")
     if code:
@@ -271,7 +297,7 @@ def _place(row: CleanRow, places: Places, has_branch_column: bool) -> None:
     elif places.default_branch_id is not None:
         row.branch_id = places.default_branch_id
     else:
-        if has_branch_column and not any(name == "branch" for name, _m in row.errors):
+        if places.has_branch_column and not any(name == "branch" for name, _m in row.errors):
             row.errors.append(("branch", f"Enter the branch code: the import is for all of {places.unit.name}."))
         return
     employer = row.values.pop("employer", "")
@@ -351,12 +377,24 @@ EXISTING_COLUMNS = (
 )
 
 
+@contextmanager
+def _bulk_cursor() -> Iterator[Any]:
+    """A cursor without Django's debug wrapper, which (with DEBUG on) would keep every bulk statement's SQL."""
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        cursor = connection.create_cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+
 def _insert_many(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
     placeholders = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608 (our own names)
-    with connection.cursor() as cursor:
+    with _bulk_cursor() as cursor:
         cursor.executemany(sql, rows)
 
 
@@ -364,13 +402,14 @@ def _existing(numbers: list[str]) -> dict[str, dict[str, Any]]:
     """The people already here with these membership numbers, as plain values."""
     if not numbers:
         return {}
-    placeholders = ", ".join(["%s"] * len(numbers))
-    sql = (
-        f"SELECT {', '.join(EXISTING_COLUMNS)} FROM org_person "  # noqa: S608 (our own names)
-        f"WHERE membership_number IN ({placeholders})"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, numbers)
+    # One parameter holding the whole list: a statement with thousands of placeholders is slow to prepare.
+    if connection.vendor == "sqlite":
+        where, param = "membership_number IN (SELECT value FROM json_each(%s))", json.dumps(numbers)
+    else:
+        where, param = "membership_number = ANY(%s)", numbers
+    sql = f"SELECT {', '.join(EXISTING_COLUMNS)} FROM org_person WHERE {where}"  # noqa: S608 (our own names)
+    with _bulk_cursor() as cursor:
+        cursor.execute(sql, [param])
         return {row[1]: dict(zip(EXISTING_COLUMNS, row, strict=True)) for row in cursor.fetchall()}
 
 
@@ -423,6 +462,25 @@ class CheckState:
         )
 
 
+@contextmanager
+def _temporary_data_on_disk() -> Iterator[None]:
+    """SQLite sorts for big statements (building an index, finding duplicates) in temporary files, not memory.
+
+    The project keeps SQLite's temporary data in memory for quick pages; a million-row sort would need
+    hundreds of megabytes of it.
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with _bulk_cursor() as cursor:
+        cursor.execute("PRAGMA temp_store = FILE")
+    try:
+        yield
+    finally:
+        with _bulk_cursor() as cursor:
+            cursor.execute("PRAGMA temp_store = MEMORY")
+
+
 def check(member_import: MemberImport, *, progress_every: int = CHUNK_ROWS) -> MemberImport:
     """Read and check the whole file, staging each row as what it will do; people are not changed.
 
@@ -430,7 +488,8 @@ def check(member_import: MemberImport, *, progress_every: int = CHUNK_ROWS) -> M
     the file as a whole cannot be read. Re-running it starts again from the file.
     """
     try:
-        return _check(member_import, progress_every)
+        with _temporary_data_on_disk():
+            return _check(member_import, progress_every)
     except reading.EncodingChanged:
         # UTF-8 at the start, but not further on: older Excel saves Windows-1252. Read it all again that way.
         member_import.encoding = "cp1252"
@@ -442,6 +501,7 @@ def _check(member_import: MemberImport, progress_every: int) -> MemberImport:
     discard_staged(member_import, problems=True)
     places = Places.load(member_import.unit)
     columns = sorted((int(index), name) for index, name in member_import.mapping.items())
+    places.has_branch_column = "branch" in member_import.mapping.values()
     state = CheckState(member_import, places, columns, list(member_import.headers))
     rows = reading.read_rows(member_import)
     _skip_header(rows)
@@ -645,12 +705,16 @@ def covered_branches(member_import: MemberImport, places: Places) -> list[int]:
 
 def missing_members(member_import: MemberImport, places: Places) -> Any:
     """Members of the covered branches whose number is not in the file (rejected rows count as in it)."""
+    people = Person.objects.filter(
+        branch__in=covered_branches(member_import, places), membership_number__isnull=False
+    ).exclude(status__in=LEFT_STATUSES_KEPT)
+    if connection.vendor == "sqlite":
+        # SQLite builds a temporary index for NOT IN (subquery) once; a correlated NOT EXISTS would scan per person.
+        numbers = ImportRow.objects.filter(member_import=member_import).values("membership_number")
+        return people.exclude(membership_number__in=numbers)
+    # PostgreSQL turns NOT EXISTS into a hash anti-join; NOT IN over a large list would not be hashed.
     in_file = ImportRow.objects.filter(member_import=member_import, membership_number=OuterRef("membership_number"))
-    return (
-        Person.objects.filter(branch__in=covered_branches(member_import, places), membership_number__isnull=False)
-        .exclude(status__in=LEFT_STATUSES_KEPT)
-        .exclude(Exists(in_file))
-    )
+    return people.exclude(Exists(in_file))
 
 
 def discard_staged(member_import: MemberImport, *, problems: bool = False) -> None:
@@ -691,7 +755,7 @@ def apply(member_import: MemberImport, *, after_step: Callable[[str], None] | No
     step = after_step or (lambda name: None)
     now = timezone.now()
     places = Places.load(member_import.unit)
-    with transaction.atomic():
+    with _temporary_data_on_disk(), transaction.atomic():
         _add_places(member_import, places)
         step("places")
         to_create = member_import.created
@@ -699,7 +763,7 @@ def apply(member_import: MemberImport, *, after_step: Callable[[str], None] | No
         with _search_indexes_rebuilt(big):
             created = _insert_people(member_import, now)
             step("created")
-        updated = _update_people(member_import, now)
+        updated = _update_people(member_import, now) if member_import.updated else 0
         step("updated")
         overwritten = _overwrite_conflicts(member_import, now) if member_import.conflicts == "overwrite" else 0
         marked_left = 0
@@ -796,18 +860,24 @@ def _overwrite_conflicts(member_import: MemberImport, now: datetime.datetime) ->
     for name, value, person_id in conflicts.values_list("field", "value", "person_id").iterator():
         column = CONFLICT_COLUMNS.get(name, name)
         if column in PERSON_INSERT_COLUMNS:
-            by_field.setdefault(column, []).append((int(value) if name in CONFLICT_COLUMNS else value, at, person_id))
+            by_field.setdefault(column, []).append(
+                (int(value) if name in CONFLICT_COLUMNS else value, at, person_id, at, member_import.pk)
+            )
             people.add(person_id)
     with connection.cursor() as cursor:
         for column, params in by_field.items():
+            # Only people as the check saw them (or as this import just updated them): like _update_people,
+            # someone changed here after the check is left alone, not overwritten with a value nobody saw.
             cursor.executemany(
-                f"UPDATE org_person SET {column} = %s, updated_at = %s, edited_fields = '' WHERE id = %s",  # noqa: S608
+                f"UPDATE org_person SET {column} = %s, updated_at = %s, edited_fields = '' WHERE id = %s "  # noqa: S608
+                "AND (updated_at = %s OR updated_at IN (SELECT s.person_updated_at FROM imports_importrow s "
+                "WHERE s.member_import_id = %s AND s.person_id = org_person.id))",
                 params,
             )
     already = set(
         ImportRow.objects.filter(member_import=member_import, action=Action.UPDATE).values_list("person_id", flat=True)
     )
-    return len(people - already)
+    return Person.objects.filter(pk__in=people - already, updated_at=now).count()
 
 
 @contextmanager
@@ -820,7 +890,10 @@ def _search_indexes_rebuilt(rebuild: bool) -> Iterator[None]:
     if not rebuild:
         yield
         return
+    # Only for the SQL of the indexes Django would create; entering it (which SQLite refuses inside a
+    # transaction) would set deferred_sql, which the index SQL builders expect.
     editor = connection.schema_editor(collect_sql=True, atomic=False)
+    editor.deferred_sql = []
     indexes = list(Person._meta.indexes)
     with connection.cursor() as cursor:
         for index in indexes:

@@ -11,6 +11,7 @@ example.com/.net/.org and Ofcom's drama mobile numbers (07700 900xxx).
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime
 import itertools
@@ -21,6 +22,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.db import models, reset_queries, transaction
@@ -1004,3 +1006,63 @@ def _create_logins(units: dict[str, OrgUnit], sites: list[_Site]) -> int:
         ]
     )
     return len(users)
+
+
+# A member file, as a union's membership system exports it -------------------------------------------
+
+MEMBER_FILE_HEADERS = (
+    "Membership No", "Title", "Forename", "Surname", "Email", "Mobile", "Branch", "Employer", "Workplace",
+    "Job Title", "Date Joined", "Status",
+)  # fmt: skip
+FILE_STATUSES = (("Member", 92), ("Lapsed", 5), ("Retired", 3))
+
+
+def write_member_file(path: Path, *, people: int, seed: int = DEFAULT_SEED) -> int:
+    """Write a CSV of `people` members spread over the branches in the database, for the import to load.
+
+    Branch sizes run from 50 to 15,000 members, the largest being Derby's (the benchmarks' co-ordinator);
+    every membership number is different. Returns the number of rows written.
+    """
+    rng = random.Random(seed)
+    names = _NamePools(seed)
+    branches = list(OrgUnit.objects.filter(numchild=0).exclude(code="").order_by("path").values_list("pk", "code"))
+    branches.sort(key=lambda branch: branch[1] != CORE_BRANCHES[0].code)  # Derby first
+    sites: dict[int, list[tuple[str, str, str]]] = {}
+    for branch_id, name, employer, sector in Workplace.objects.order_by("pk").values_list(
+        "branch", "name", "employer__name", "employer__sector"
+    ):
+        sites.setdefault(branch_id, []).append((name, employer, sector))
+    sizes = sorted(_spread(people, len(branches), 50, 15_000, rng), reverse=True) if branches else []
+    statuses, status_weights = zip(*FILE_STATUSES, strict=True)
+    cumulative = list(itertools.accumulate(status_weights))
+    today = timezone.localdate()
+    modulus, multiplier, offset = 9_000_000, 2_750_159, rng.randrange(9_000_000)
+    number = 0
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(MEMBER_FILE_HEADERS)
+        for (branch_id, code), branch_size in zip(branches, sizes, strict=True):
+            here = sites.get(branch_id, [])
+            for _ in range(branch_size):
+                _origin, gender, first_name, last_name = names.pick(rng)
+                status = rng.choices(statuses, cum_weights=cumulative)[0]
+                workplace, employer, sector = rng.choice(here) if here and status != "Retired" else ("", "", "")
+                joined = today - datetime.timedelta(days=min(rng.randint(20, 40 * 365), rng.randint(20, 40 * 365)))
+                writer.writerow(
+                    (
+                        f"A{1_000_000 + (multiplier * number + offset) % modulus:07d}",
+                        _title(gender, rng),
+                        first_name,
+                        last_name,
+                        _email(first_name, last_name, rng) if rng.random() < 0.65 else "",
+                        f"07700 900{rng.randrange(1000):03d}" if rng.random() < 0.45 else "",
+                        code,
+                        employer,
+                        workplace,
+                        rng.choice(JOB_TITLES[sector]) if sector else "",
+                        joined.strftime("%d/%m/%Y"),
+                        status,
+                    )
+                )
+                number += 1
+    return number
