@@ -12,6 +12,7 @@ urlpatterns = [
     path("password-reset/sent/", account_views.password_reset_done, name="password_reset_done"),
     path("password-reset/<uidb64>/<token>/", account_views.password_reset_confirm, name="password_reset_confirm"),
     path("password-reset/done/", account_views.password_reset_complete, name="password_reset_complete"),
+    path("people/imports/", include("learningdesk.imports.urls")),
     path("", include("learningdesk.org.urls")),
     path("", include("learningdesk.accounts.urls")),
 ]

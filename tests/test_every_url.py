@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from learningdesk.imports.models import MemberImport
 from tests.conftest import World, client_for
 
 # URLs anyone may open, signed in or not.
@@ -20,6 +21,14 @@ PUBLIC = {
     "password_reset_complete",
     "healthz",
 }
+
+
+def derby_import(world: World) -> MemberImport:
+    """A checked member import into Derby, waiting to be confirmed."""
+    return MemberImport.objects.create(
+        created_by=world.coordinator, unit=world.derby, file_name="derby.csv", status=MemberImport.Status.CHECKED
+    )
+
 
 # For each URL that names a record: the kwargs of one Derby record, which the Nottingham co-ordinator must not reach.
 DERBY_RECORD: dict[str, Callable[[World], dict]] = {
@@ -40,6 +49,11 @@ DERBY_RECORD: dict[str, Callable[[World], dict]] = {
     "org:person_equality": lambda w: {"pk": w.derby_person.pk},
     "org:person_equality_delete": lambda w: {"pk": w.derby_person.pk},
     "accounts:role_end": lambda w: {"pk": w.coordinator.roles.get().pk},
+    "imports:detail": lambda w: {"pk": derby_import(w).pk},
+    "imports:columns": lambda w: {"pk": derby_import(w).pk},
+    "imports:confirm": lambda w: {"pk": derby_import(w).pk},
+    "imports:cancel": lambda w: {"pk": derby_import(w).pk},
+    "imports:error_report": lambda w: {"pk": derby_import(w).pk},
 }
 
 # Pages without a record in the URL: the outsider may open them, but must not see Derby's records there.
@@ -55,6 +69,8 @@ SCOPED_LISTS = {
     "accounts:team",
     "accounts:role_grant",
     "accounts:audit_log",
+    "imports:list",
+    "imports:upload",
 }
 
 PUBLIC_ARGS = {"password_reset_confirm": {"uidb64": "MQ", "token": "set-password"}}

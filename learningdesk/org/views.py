@@ -338,6 +338,7 @@ def person_list(request: AuthenticatedRequest) -> HttpResponse:
         "filters": filters,
         "workplace": workplace,
         "can_add": scoping.units_for_new_people(request.user).exists(),
+        "can_import": scoping.may_import_members(request.user),
     }
     template = "org/person_list.html#results" if request.htmx and not request.htmx.boosted else "org/person_list.html"
     return render(request, template, context)

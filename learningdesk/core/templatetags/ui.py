@@ -13,6 +13,14 @@ TAG_COLOURS = {
     "non_member": "govuk-tag--grey",
     "nonmember": "govuk-tag--grey",
     "left": "govuk-tag--red",
+    # Member imports: the ones waiting for someone stand out.
+    "uploaded": "govuk-tag--yellow",
+    "checked": "govuk-tag--yellow",
+    "checking": "govuk-tag--light-blue",
+    "importing": "govuk-tag--light-blue",
+    "done": "govuk-tag--green",
+    "failed": "govuk-tag--red",
+    "cancelled": "govuk-tag--grey",
 }
 
 
