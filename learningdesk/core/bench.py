@@ -1,29 +1,47 @@
-"""The project's benchmarks: page timings through Django's test client against the current database.
+"""The project's benchmarks, against the current database.
 
-Each measure is a function taking a `BenchRun` and returning {name: value}; add one with `@measure`.
-A name ends in its unit (`_ms`, `_per_s`, `_count`). Results are merged into results.json, so measures
+On an empty database the run first loads the national data set through the member import and times that
+(`load_by_import`): a generated file of a million members is imported, then imported again unchanged, and
+both are compared with the database's own raw CSV loader (the `sqlite3` shell's `.import`, or PostgreSQL's
+COPY) reading the same file into a bare table. Then the page measures run on that data.
+
+Each page measure is a function taking a `BenchRun` and returning {name: value}; add one with `@measure`.
+A name ends in its unit (`_ms`, `_per_s`, `_mb`), then, for the import measures and for everything measured
+on PostgreSQL, the database (`_sqlite`, `_postgres`). Results are merged into results.json, so measures
 added by later work sit beside the earlier ones.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import json
 import math
+import os
+import random
+import resource
+import shutil
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import Substr
 from django.test import Client
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from learningdesk.accounts.models import User
 from learningdesk.org import demo, scoping
 
 BENCH_USER = "coordinator@example.org"  # the demo branch co-ordinator (org/demo.py)
+NATIONAL_USER = "admin@example.org"
+BENCH_PEOPLE = int(os.environ.get("BENCH_PEOPLE", "1000000"))
 REQUESTS = 200
 QUICK_REQUESTS = 30
 WARM_UP = 10
@@ -48,13 +66,17 @@ class Result:
 
     @property
     def unit(self) -> str:
+        name = self.name
+        for vendor in VENDOR_SUFFIXES:
+            name = name.removesuffix(vendor)
         for suffix, unit in UNITS.items():
-            if self.name.endswith(suffix):
+            if name.endswith(suffix):
                 return unit
         return ""
 
 
-UNITS = {"_ms": "ms", "_per_s": "per s", "_count": "", "_bytes": "bytes"}
+UNITS = {"_ms": "ms", "_per_s": "per s", "_count": "", "_bytes": "bytes", "_mb": "MB", "_seconds": "s"}
+VENDOR_SUFFIXES = ("_sqlite", "_postgres")
 
 Measure = Callable[[BenchRun], dict[str, float]]
 MEASURES: list[Measure] = []
@@ -122,30 +144,166 @@ def people_list(run: BenchRun) -> dict[str, float]:
     return {"people_list_p95_ms": p95(time_gets(run, urls))}
 
 
+def search_terms(user: User, count: int = 40, seed: int = 1) -> list[str]:
+    """What people type to find someone in the user's scope: a surname's start, a full name, a membership
+    number, the start of an email address; taken from real people there."""
+    people = scoping.visible_people(user).order_by("pk")
+    total = people.count()
+    rng = random.Random(seed)
+    terms: list[str] = []
+    for _ in range(count // 4):
+        person = people[rng.randrange(total)] if total else None
+        if person is None:
+            break
+        terms.append(person.last_name[:3])
+        terms.append(f"{person.first_name} {person.last_name}")
+        terms.append(person.membership_number or person.last_name)
+        terms.append(person.email.split("@")[0] if person.email else person.first_name[:2])
+    return terms or ["a"]
+
+
+def _search_urls(user: User) -> list[str]:
+    people = reverse("org:person_list")
+    return [f"{people}?{urlencode({'q': term})}" for term in search_terms(user)]
+
+
+@measure
+def people_search(run: BenchRun) -> dict[str, float]:
+    """People search as the branch co-ordinator: by name, membership number and email, in their branch."""
+    return {"people_search_p95_ms": p95(time_gets(run, _search_urls(run.user)))}
+
+
+@measure
+def people_search_national(run: BenchRun) -> dict[str, float]:
+    """The same searches by the national administrator, across every branch."""
+    user = User.objects.filter(email=NATIONAL_USER).first()
+    if user is None:
+        return {}
+    client = Client()
+    client.force_login(user)
+    national = BenchRun(client=client, user=user, requests=run.requests)
+    return {"people_search_national_p95_ms": p95(time_gets(national, _search_urls(user)))}
+
+
+# Loading the national data set through the import -----------------------------------------------------
+
+
+def load_by_import(*, people: int, output_dir: Path, log: Callable[[str], object]) -> dict[str, float]:
+    """Build the organisation, generate a member file and import it twice, timing both against a raw load.
+
+    Returns the import measures (names without the database suffix).
+    """
+    size = demo.SIZES["national"] if people >= 100_000 else demo.SIZES["branch"]
+    log(f"Building the organisation ({size.branches:,} branches, {size.workplaces:,} workplaces)...")
+    demo.build_demo(size=dataclasses.replace(size, people=0))
+    path = output_dir / f"members-{people}.csv"
+    if not path.exists():
+        log(f"Writing a member file of {people:,} rows to {path}...")
+        partial = path.with_suffix(".partial")
+        demo.write_member_file(partial, people=people)
+        partial.replace(path)
+    raw_seconds = raw_load_seconds(path, output_dir)
+    log(f"Raw load ({connection.vendor}): {raw_seconds:.2f} s")
+    log("Importing it...")
+    seconds, peak_mb = _timed_import(path)
+    log(f"Imported in {seconds:.2f} s; importing it again (nothing changed)...")
+    again, _peak = _timed_import(path)
+    results = {
+        "import_rows_per_s": people / seconds,
+        "import_seconds": seconds,
+        "reimport_seconds": again,
+        "import_peak_rss_mb": peak_mb,
+    }
+    if raw_seconds:
+        results |= {
+            "raw_load_seconds": raw_seconds,
+            "import_ratio": raw_seconds / seconds,
+            "reimport_ratio": raw_seconds / again,
+        }
+    return results
+
+
+def _timed_import(path: Path) -> tuple[float, float]:
+    """Seconds for `manage.py import_members FILE`, and the process's peak memory so far (MB)."""
+    started = time.perf_counter()
+    call_command("import_members", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    seconds = time.perf_counter() - started
+    return seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def raw_load_seconds(path: Path, output_dir: Path) -> float:
+    """How long the database's own CSV loader takes to read the file into a bare table (0 if unavailable)."""
+    if connection.vendor == "postgresql":
+        return _copy_seconds(path)
+    shell = shutil.which("sqlite3")
+    if shell is None:
+        return 0.0
+    target = output_dir / "raw.sqlite3"
+    target.unlink(missing_ok=True)
+    started = time.perf_counter()
+    subprocess.run([shell, str(target), ".mode csv", f".import {path} raw"], check=True)  # noqa: S603
+    seconds = time.perf_counter() - started
+    target.unlink(missing_ok=True)
+    return seconds
+
+
+def _copy_seconds(path: Path) -> float:
+    columns = ", ".join(f"c{number} text" for number in range(len(demo.MEMBER_FILE_HEADERS)))
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_raw")
+        cursor.execute(f"CREATE TABLE bench_raw ({columns})")
+        started = time.perf_counter()
+        with cursor.cursor.copy("COPY bench_raw FROM STDIN (FORMAT csv, HEADER)") as copy, path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                copy.write(block)
+        seconds = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_raw")
+    return seconds
+
+
+def _with_database(name: str) -> str:
+    """Import measures name their database; on PostgreSQL every measure does (SQLite's page timings don't)."""
+    if connection.vendor == "postgresql":
+        return f"{name}_postgres"
+    if name.startswith(("import_", "reimport_", "raw_load")) and name != "import_peak_rss_mb":
+        return f"{name}_sqlite"
+    return name
+
+
 # Running them -----------------------------------------------------------------------------------
 
 
 def run_benchmarks(
-    *, requests: int, output_dir: Path, log: Callable[[str], object] | None = None, measures: list[Measure] = MEASURES
+    *,
+    requests: int,
+    output_dir: Path,
+    log: Callable[[str], object] | None = None,
+    measures: list[Measure] = MEASURES,
+    people: int = BENCH_PEOPLE,
 ) -> list[Result]:
     """Run every measure, signed in as the demo co-ordinator, and merge the numbers into results.json.
 
-    Loads the branch-size demo data first when the database has none.
+    On an empty database, first loads `people` members through the import and times it (`load_by_import`).
     """
     log = log or (lambda message: None)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    values: dict[str, float] = {}
     if not demo.demo_data_exists():
-        log("No demo data: loading it first.")
-        demo.build_demo()
+        values |= load_by_import(people=people, output_dir=output_dir, log=log)
+    else:
+        log("The database has data already: the import is not timed (make bench starts from an empty one).")
     user = User.objects.filter(email=BENCH_USER).first()
     if user is None:
         raise BenchError(f"No user {BENCH_USER}: the benchmarks need the demo data (seed_demo on an empty database).")
     client = Client()
     client.force_login(user)
     run = BenchRun(client=client, user=user, requests=requests)
-    results = []
     for function in measures:
-        for name, value in function(run).items():
-            results.append(Result(name=name, value=round(value, 2), requests=requests))
+        log(f"Timing {function.__name__}...")
+        values |= function(run)
+    results = [
+        Result(name=_with_database(name), value=round(value, 2), requests=requests) for name, value in values.items()
+    ]
     write_results(output_dir / "results.json", {result.name: result.value for result in results})
     return results
 

@@ -463,7 +463,7 @@ class CheckState:
 
 
 @contextmanager
-def _temporary_data_on_disk() -> Iterator[None]:
+def temporary_data_on_disk() -> Iterator[None]:
     """SQLite sorts for big statements (building an index, finding duplicates) in temporary files, not memory.
 
     The project keeps SQLite's temporary data in memory for quick pages; a million-row sort would need
@@ -488,7 +488,7 @@ def check(member_import: MemberImport, *, progress_every: int = CHUNK_ROWS) -> M
     the file as a whole cannot be read. Re-running it starts again from the file.
     """
     try:
-        with _temporary_data_on_disk():
+        with temporary_data_on_disk():
             return _check(member_import, progress_every)
     except reading.EncodingChanged:
         # UTF-8 at the start, but not further on: older Excel saves Windows-1252. Read it all again that way.
@@ -755,12 +755,12 @@ def apply(member_import: MemberImport, *, after_step: Callable[[str], None] | No
     step = after_step or (lambda name: None)
     now = timezone.now()
     places = Places.load(member_import.unit)
-    with _temporary_data_on_disk(), transaction.atomic():
+    with temporary_data_on_disk(), transaction.atomic():
         _add_places(member_import, places)
         step("places")
         to_create = member_import.created
         big = to_create >= BIG_LOAD and to_create > Person.objects.count()
-        with _search_indexes_rebuilt(big):
+        with search_indexes_rebuilt(big):
             created = _insert_people(member_import, now)
             step("created")
         updated = _update_people(member_import, now) if member_import.updated else 0
@@ -881,7 +881,7 @@ def _overwrite_conflicts(member_import: MemberImport, now: datetime.datetime) ->
 
 
 @contextmanager
-def _search_indexes_rebuilt(rebuild: bool) -> Iterator[None]:
+def search_indexes_rebuilt(rebuild: bool) -> Iterator[None]:
     """For a first load, drop the people's search indexes and build them again afterwards.
 
     Building an index over a million sorted rows takes seconds; keeping it up to date row by row takes

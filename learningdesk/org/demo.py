@@ -30,6 +30,7 @@ from django.utils import timezone
 from faker import Faker
 
 from learningdesk.accounts.models import User
+from learningdesk.imports import engine
 from learningdesk.org.models import (
     Consent,
     Employer,
@@ -465,7 +466,7 @@ def build_demo(
     log = log or (lambda message: None)
     _check_size(size)
     rng = random.Random(seed)
-    with transaction.atomic():
+    with engine.temporary_data_on_disk(), transaction.atomic():
         if demo_data_exists():
             raise DemoDataExists("The database already has units or people.")
         plans = _branch_plans(size, rng)
@@ -793,6 +794,20 @@ def _create_people(
         sites_by_branch.setdefault(site.workplace.branch_id, []).append(site)
     rows = _people_rows(size, plans, units, sites_by_branch, names, rng)
     now = timezone.now()
+    # The member import's bulk machinery: for a national-size load, the search indexes are built once at the end.
+    with engine.search_indexes_rebuilt(size.people >= engine.BIG_LOAD):
+        _insert_people(rows, size, counts, rng, now, log)
+    return counts
+
+
+def _insert_people(
+    rows: Iterator[Person],
+    size: DemoSize,
+    counts: _PeopleCounts,
+    rng: random.Random,
+    now: datetime.datetime,
+    log: Callable[[str], object],
+) -> None:
     for chunk in itertools.batched(rows, PEOPLE_CHUNK):
         people = Person.objects.bulk_create(chunk, batch_size=BULK_BATCH)
         consents = list(_consents_for(people, rng, now))
@@ -807,7 +822,6 @@ def _create_people(
         reset_queries()  # with DEBUG on, Django keeps the SQL of recent queries: thousands of rows each here
         if counts.people % 100_000 < PEOPLE_CHUNK <= counts.people:
             log(f"  {counts.people:,} of {size.people:,} people")
-    return counts
 
 
 def _people_rows(
@@ -856,6 +870,7 @@ def _people_rows(
                 time_zone=rng.choice(ABROAD_TIME_ZONES) if abroad else "Europe/London",
                 created_at=now,
                 updated_at=now,
+                imported_at=now if is_member else None,  # members came from the membership system's file
             )
 
 
