@@ -100,14 +100,20 @@ def import_check_start(
 
 
 def import_confirm(*, member_import: MemberImport, mark_left: bool, conflicts: str) -> MemberImport:
-    """The user has seen the check: import in the background."""
+    """The user has seen the check: import in the background. Only the first confirmation of a check counts."""
     from learningdesk.imports.tasks import apply_member_import
 
     with transaction.atomic():
+        # Conditional, so that two clicks (or two tabs) at once cannot import the file twice.
+        confirmed = MemberImport.objects.filter(pk=member_import.pk, status=Status.CHECKED).update(
+            mark_left=mark_left, conflicts=conflicts, status=Status.IMPORTING
+        )
+        if not confirmed:
+            member_import.refresh_from_db()
+            return member_import
         member_import.mark_left = mark_left
         member_import.conflicts = conflicts
         member_import.status = Status.IMPORTING
-        member_import.save(update_fields=["mark_left", "conflicts", "status"])
         transaction.on_commit(partial(apply_member_import.enqueue, import_id=member_import.pk))
     return member_import
 

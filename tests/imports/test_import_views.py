@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from learningdesk.imports import forms as import_forms
+from learningdesk.imports import services
 from learningdesk.imports.models import ImportProblem, MemberImport
 from learningdesk.org.models import Person
 from tests.conftest import client_for
@@ -268,6 +269,16 @@ def test_confirming_an_import_twice_imports_it_once(world, coordinator_client, d
         response = coordinator_client.post(url, {}, follow=True)
     assert "moved on since that page was shown" in response.content.decode()
     assert Person.objects.filter(membership_number__startswith="D1").count() == 4
+
+
+def test_two_confirmations_at_once_start_one_import(world, django_capture_on_commit_callbacks):
+    member_import = derby_import(world)
+    other_tab = MemberImport.objects.get(pk=member_import.pk)  # loaded before either confirmation
+    with django_capture_on_commit_callbacks() as enqueued:
+        services.import_confirm(member_import=member_import, mark_left=False, conflicts="keep")
+        again = services.import_confirm(member_import=other_tab, mark_left=True, conflicts="overwrite")
+    assert len(enqueued) == 1
+    assert (again.status, again.mark_left) == (Status.IMPORTING, False)
 
 
 def test_conflicts_offer_a_choice_and_the_file_wins_only_when_chosen(
