@@ -28,14 +28,8 @@ PROBLEMS_PER_PAGE = 50
 PROBLEM_LISTS = {"rejected": ImportProblem.Kind.ERROR, "conflicts": ImportProblem.Kind.CONFLICT}
 
 
-def _crumbs(member_import: MemberImport | None = None) -> list[tuple[str, str | None]]:
-    crumbs: list[tuple[str, str | None]] = [
-        ("People", reverse("org:person_list")),
-        ("Member imports", reverse("imports:list")),
-    ]
-    if member_import is not None:
-        crumbs.append((member_import.file_name, reverse("imports:detail", args=[member_import.pk])))
-    return crumbs
+def _crumbs() -> list[tuple[str, str | None]]:
+    return [("People", reverse("org:person_list")), ("Member imports", reverse("imports:list"))]
 
 
 def _may_import(request: AuthenticatedRequest) -> None:
@@ -91,7 +85,7 @@ def columns(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "form": form,
             "columns": form.columns(services.preview_rows(member_import)),
             "member_import": member_import,
-            "crumbs": _crumbs(member_import),
+            "crumbs": _crumbs(),
         },
     )
 
@@ -107,15 +101,19 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return HttpResponseClientRefresh()  # finished: the whole page changes
     if member_import.status == Status.UPLOADED:
         return redirect("imports:columns", pk=member_import.pk)
-    context: dict[str, object] = {"member_import": member_import, "crumbs": _crumbs(member_import)[:2]}
+    form = ConfirmForm(member_import=member_import) if member_import.status == Status.CHECKED else None
+    return _detail_page(request, member_import, form)
+
+
+def _detail_page(request: AuthenticatedRequest, member_import: MemberImport, form: ConfirmForm | None) -> HttpResponse:
+    context: dict[str, object] = {"member_import": member_import, "form": form, "crumbs": _crumbs()}
     if member_import.status in (Status.CHECKED, Status.DONE):
         context.update(_problems(request, member_import))
-    if member_import.status == Status.CHECKED:
-        context["form"] = ConfirmForm(member_import=member_import)
     return render(request, "imports/detail.html", context)
 
 
 def _problems(request: AuthenticatedRequest, member_import: MemberImport) -> dict[str, object]:
+    """One page of the rejected rows, or of the fields changed here (?problems=conflicts)."""
     shown = request.GET.get("problems", "")
     if shown not in PROBLEM_LISTS:
         shown = "rejected" if member_import.rejected or not member_import.conflicting else "conflicts"
@@ -137,9 +135,7 @@ def confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return redirect("imports:detail", pk=member_import.pk)
     form = ConfirmForm(request.POST, member_import=member_import)
     if not form.is_valid():
-        context = {"member_import": member_import, "form": form, "crumbs": _crumbs(member_import)[:2]}
-        context.update(_problems(request, member_import))
-        return render(request, "imports/detail.html", context)
+        return _detail_page(request, member_import, form)
     services.import_confirm(member_import=member_import, **form.choices())
     return redirect("imports:detail", pk=member_import.pk)
 
@@ -148,12 +144,9 @@ def confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Stop an import before it changes anything (a running check stops within a few seconds)."""
     member_import = scoping.get_member_import_for_user(request.user, pk)
-    was_checking = member_import.status == Status.CHECKING
-    services.import_cancel(member_import=member_import)
-    if was_checking:
+    if member_import.status == Status.CHECKING:
         messages.info(request, "Stopping the check. Nothing will be changed.")
-    elif member_import.status == Status.CANCELLED:
-        messages.success(request, f"Import of {member_import.file_name} cancelled. Nothing was changed.")
+    services.import_cancel(member_import=member_import)
     return redirect("imports:detail", pk=member_import.pk)
 
 
@@ -178,7 +171,9 @@ def _report_lines(member_import: MemberImport) -> Iterator[str]:
     yield "\ufeff" + writer.writerow(["Row", "Column", "Problem", "Kind", "Value in the file"])
     problems = ImportProblem.objects.filter(member_import=member_import).order_by("row_number", "kind", "id")
     for problem in problems.iterator(chunk_size=2000):
-        cells = [problem.row_number, problem.column, problem.message, problem.get_kind_display(), problem.value]
+        # A branch or workplace is kept as an id, to be applied; the message names it as the file does.
+        value = "" if problem.field in ("branch", "workplace") else problem.value
+        cells = [problem.row_number, problem.column, problem.message, problem.get_kind_display(), value]
         yield writer.writerow([safe_cell(cell) for cell in cells])
 
 
