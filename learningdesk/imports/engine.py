@@ -392,10 +392,15 @@ def _bulk_cursor() -> Iterator[Any]:
 def _insert_many(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608 (our own names)
     with _bulk_cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            # COPY: psycopg's executemany costs a round of parameter handling per row, ten times slower.
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows)  # noqa: S608
 
 
 def _existing(numbers: list[str]) -> dict[str, dict[str, Any]]:
@@ -614,6 +619,18 @@ def _update(state: CheckState, import_id: int, row: CleanRow, person: dict[str, 
             continue
         result[name] = new
         changed = True
+    # A workplace belongs to one branch: nobody is left at a workplace of another branch than their own (its
+    # ULR would see them). The file's workplace is in the file's branch; the current one in the current branch.
+    if result["workplace"] is not None and result["workplace"] != current["workplace"]:
+        if result["branch"] != file_values["branch"]:  # their branch is kept against the file: so is the workplace
+            kept.append("workplace")
+            state.conflict(
+                row.number, person["id"], "workplace", *_shown("workplace", result["workplace"], row, state.places)
+            )
+            result["workplace"] = current["workplace"]
+            changed = result != current
+    elif result["branch"] != current["branch"]:  # the file moves them: their old workplace stays behind
+        result["workplace"] = None
     workplace = result["workplace"]
     new_workplace = isinstance(workplace, str)
     return (
@@ -847,6 +864,11 @@ def _update_people(member_import: MemberImport, now: datetime.datetime) -> int:
 
 
 CONFLICT_COLUMNS = {"branch": "branch_id", "workplace": "workplace_id"}
+# Moving someone to another branch takes them off a workplace of the old one (a workplace belongs to one branch).
+CONFLICT_SETS = {
+    "branch_id": "branch_id = %s, workplace_id = CASE WHEN workplace_id IN "
+    "(SELECT w.id FROM org_workplace w WHERE w.branch_id = %s) THEN workplace_id END"
+}
 
 
 def _overwrite_conflicts(member_import: MemberImport, now: datetime.datetime) -> int:
@@ -860,16 +882,17 @@ def _overwrite_conflicts(member_import: MemberImport, now: datetime.datetime) ->
     for name, value, person_id in conflicts.values_list("field", "value", "person_id").iterator():
         column = CONFLICT_COLUMNS.get(name, name)
         if column in PERSON_INSERT_COLUMNS:
-            by_field.setdefault(column, []).append(
-                (int(value) if name in CONFLICT_COLUMNS else value, at, person_id, at, member_import.pk)
-            )
+            new = int(value) if name in CONFLICT_COLUMNS else value
+            values = (new, new) if column in CONFLICT_SETS else (new,)
+            by_field.setdefault(column, []).append((*values, at, person_id, at, member_import.pk))
             people.add(person_id)
     with connection.cursor() as cursor:
         for column, params in by_field.items():
             # Only people as the check saw them (or as this import just updated them): like _update_people,
             # someone changed here after the check is left alone, not overwritten with a value nobody saw.
             cursor.executemany(
-                f"UPDATE org_person SET {column} = %s, updated_at = %s, edited_fields = '' WHERE id = %s "  # noqa: S608
+                f"UPDATE org_person SET {CONFLICT_SETS.get(column, f'{column} = %s')}, updated_at = %s, "  # noqa: S608
+                "edited_fields = '' WHERE id = %s "
                 "AND (updated_at = %s OR updated_at IN (SELECT s.person_updated_at FROM imports_importrow s "
                 "WHERE s.member_import_id = %s AND s.person_id = org_person.id))",
                 params,
