@@ -227,7 +227,7 @@ REQUIRED_MESSAGES = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class CleanRow:
     number: int
     values: dict[str, str]  # field -> cleaned value, blank cells left out
@@ -537,7 +537,7 @@ def _skip_header(rows: Iterator[list[str]]) -> None:
 def _numbered(rows: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
     """Rows with their number as a spreadsheet shows it (the header is row 1), blank rows left out."""
     for number, row in enumerate(rows, start=2):
-        if any(cell.strip() for cell in row):
+        if "".join(row).strip():
             yield number, row
 
 
