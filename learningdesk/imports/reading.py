@@ -25,6 +25,7 @@ MAX_CELL = 10_000  # characters: far more than any field holds; a longer "cell" 
 DELIMITERS = (",", ";", "\t", "|")
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
+PDF_MAGIC = b"%PDF-"  # a printed member list: mostly plain text at the start, so the NUL test below misses it
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 csv.field_size_limit(MAX_CELL)
@@ -115,6 +116,10 @@ def detect(head: bytes) -> FileFormat:
         raise FileProblem(
             "This is an old-style Excel file (.xls). Open it in Excel and save it as .xlsx or as CSV, then upload it."
         )
+    if head.startswith(PDF_MAGIC):
+        raise FileProblem(
+            "This is a PDF, not a CSV or Excel file. Export the member list as CSV or XLSX from the membership system."
+        )
     if not head.strip():
         raise FileProblem("The file is empty. Export the member list again and upload that file.")
     encoding = _encoding(head)
@@ -158,11 +163,16 @@ def read_rows(member_import: MemberImport) -> Iterator[list[str]]:
         yield from _xlsx_rows(member_import)
         return
     text = io.TextIOWrapper(open_binary(member_import), encoding=member_import.encoding, newline="")
-    reader = csv.reader(text, delimiter=member_import.delimiter or ",", strict=False)
+    reader = csv.reader(_text_lines(text), delimiter=member_import.delimiter or ",", strict=False)
     number = 0
     try:
         for number, row in enumerate(reader, start=1):  # noqa: B007 (number is used after the loop)
             yield row
+    except _NulFound:
+        raise FileProblem(
+            f"Row {number + 1} holds characters that are not text, so this is not a CSV file. Export the member "
+            "list again as CSV or XLSX from the membership system."
+        ) from None
     except csv.Error as error:
         if "field larger" in str(error):
             raise FileProblem(
@@ -171,7 +181,27 @@ def read_rows(member_import: MemberImport) -> Iterator[list[str]]:
             ) from error
         raise FileProblem(f"Row {number + 1} could not be read ({error}). Export the file again as CSV.") from error
     except UnicodeDecodeError as error:
+        # Only a UTF-8 guess can be wrong further on; read again as Windows-1252, which fails the same way
+        # (it leaves five bytes undefined) and so was read again without end.
+        if member_import.encoding != "utf-8":
+            raise FileProblem(
+                f"Some characters at or after row {number + 1} could not be read. Save the file again as "
+                "“CSV UTF-8” and upload that."
+            ) from error
         raise EncodingChanged(number + 1) from error
+
+
+class _NulFound(Exception):
+    pass
+
+
+def _text_lines(text: io.TextIOWrapper) -> Iterator[str]:
+    # detect() refuses a file with a NUL near its start; one further on is refused here, because PostgreSQL
+    # cannot store NUL in text and the check failed on it ("something went wrong").
+    for line in text:
+        if "\x00" in line:
+            raise _NulFound
+        yield line
 
 
 class EncodingChanged(Exception):
