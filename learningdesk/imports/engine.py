@@ -900,7 +900,7 @@ def _overwrite_conflicts(member_import: MemberImport, now: datetime.datetime) ->
     already = set(
         ImportRow.objects.filter(member_import=member_import, action=Action.UPDATE).values_list("person_id", flat=True)
     )
-    return Person.objects.filter(pk__in=people - already, updated_at=now).count()
+    return Person.objects.filter(pk__in=[pk for pk in people - already if pk is not None], updated_at=now).count()
 
 
 @contextmanager
