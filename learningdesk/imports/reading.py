@@ -147,7 +147,8 @@ def _encoding(head: bytes) -> str:
 
 def _delimiter(text: str) -> str:
     """The delimiter used most in the first line outside quotes (the header row has no quoted commas, mostly)."""
-    first_line = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    # The first line with anything on it: the header row is read after any blank lines, so it is found here too.
+    first_line = next((line for line in text.lstrip("\ufeff").splitlines() if line.strip()), "")
     outside = first_line.split('"')[::2]
     counts = {delimiter: sum(part.count(delimiter) for part in outside) for delimiter in DELIMITERS}
     best = max(counts, key=lambda delimiter: counts[delimiter])

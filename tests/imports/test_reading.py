@@ -212,3 +212,9 @@ def test_nul_characters_further_on_fail_the_check_with_a_message(world):
     checked = check(start(world.derby, csv_bytes(rows) + b"B1,Zo\x00e,Smith,\r\n"))
     assert checked.status == MemberImport.Status.FAILED
     assert "Row 10 holds characters that are not text" in checked.error
+
+
+def test_blank_lines_before_the_header_do_not_hide_the_delimiter(world):
+    content = b"\r\n\r\nMember No;Forename;Surname\r\nA1;Amy;Ash\r\n"
+    assert start(world.derby, content).delimiter == ";"
+    assert imported(world, content)["A1"].last_name == "Ash"
