@@ -408,6 +408,7 @@ def _existing(numbers: list[str]) -> dict[str, dict[str, Any]]:
     if not numbers:
         return {}
     # One parameter holding the whole list: a statement with thousands of placeholders is slow to prepare.
+    param: str | list[str]
     if connection.vendor == "sqlite":
         where, param = "membership_number IN (SELECT value FROM json_each(%s))", json.dumps(numbers)
     else:

@@ -1048,8 +1048,8 @@ def write_member_file(path: Path, *, people: int, seed: int = DEFAULT_SEED) -> i
     ):
         sites.setdefault(branch_id, []).append((name, employer, sector))
     sizes = sorted(_spread(people, len(branches), 50, 15_000, rng), reverse=True) if branches else []
-    statuses, status_weights = zip(*FILE_STATUSES, strict=True)
-    cumulative = list(itertools.accumulate(status_weights))
+    statuses = [status for status, _weight in FILE_STATUSES]
+    cumulative = list(itertools.accumulate(weight for _status, weight in FILE_STATUSES))
     today = timezone.localdate()
     modulus, multiplier, offset = 9_000_000, 2_750_159, rng.randrange(9_000_000)
     number = 0

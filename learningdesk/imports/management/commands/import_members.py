@@ -62,7 +62,7 @@ class Command(BaseCommand):
             if unit is None:
                 raise CommandError(f"There is no unit with the code {code}.")
             return unit
-        root = OrgUnit.get_root_nodes().first()
+        root = OrgUnit.objects.get_root_nodes().first()
         if root is None:
             raise CommandError("There are no units yet: set up the organisation first (or run seed_demo).")
         return root
