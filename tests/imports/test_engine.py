@@ -19,17 +19,11 @@ from tests.imports import HEADER, apply, check, csv_bytes, import_file, people_s
 Status = MemberImport.Status
 
 
-def member(number: str, first: str = "Amy", last: str = "Ash", email: str = "", **columns: str) -> list[str]:
+def member(
+    number: str, first: str = "Amy", last: str = "Ash", email: str = "", *, workplace="", employer="", joined=""
+) -> list[str]:
     """A row under HEADER: Membership number, First name, Last name, Email, Workplace, Employer, Date joined."""
-    return [
-        number,
-        first,
-        last,
-        email,
-        columns.get("workplace", ""),
-        columns.get("employer", ""),
-        columns.get("joined", ""),
-    ]
+    return [number, first, last, email, workplace, employer, joined]
 
 
 def checked_file(world, rows: list[list[str]], *, header: list[str] = HEADER, unit=None, user=None) -> MemberImport:
@@ -269,6 +263,16 @@ def test_new_employers_and_workplaces_are_listed_by_the_check_and_added_by_the_i
 # Changes made on Learning Desk --------------------------------------------------------------------------------
 
 
+def test_editing_a_person_records_which_fields_changed_since_the_import(world):
+    import_file(world.derby, [HEADER, *THREE])
+    amy = person_update(
+        acting_user=world.coordinator, person=person("A1"), data={"first_name": "Amy", "phone": "07700 900123"}
+    )
+    assert amy.edited_fields == "phone"
+    person_update(acting_user=world.coordinator, person=amy, data={"job_title": "Porter"})
+    assert person("A1").edited_fields == "job_title phone"
+
+
 def test_a_field_edited_here_since_the_last_import_is_kept_and_reported_as_a_conflict(world):
     import_file(world.derby, [HEADER, *THREE])
     person_update(acting_user=world.coordinator, person=person("A1"), data={"email": "amy.ash@work.example.org"})
@@ -307,7 +311,7 @@ def test_hand_entered_people_keep_their_values_at_their_first_import(world):
     maria = world.derby_person
     checked = checked_file(world, [member(maria.membership_number, "Mary", "Alberts", workplace="Stores Road Depot")])
     assert checked.conflicting == 1
-    assert {field for _r, _c, field in problems(checked, ImportProblem.Kind.CONFLICT)} == {
+    assert {message for _row, _column, message in problems(checked, ImportProblem.Kind.CONFLICT)} == {
         "First name was changed on Learning Desk; the file has “Mary”.",
         "Workplace was changed on Learning Desk; the file has “Stores Road Depot”.",
     }
