@@ -12,7 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from learningdesk.accounts.models import AuditEvent, User
 from learningdesk.core.http import AuthenticatedRequest
-from learningdesk.core.pagination import paginate
+from learningdesk.core.pagination import paginate, paginate_late
 from learningdesk.org import scoping, selectors, services
 from learningdesk.org.forms import (
     ConsentForm,
@@ -331,7 +331,7 @@ def person_list(request: AuthenticatedRequest) -> HttpResponse:
             status=data["status"] or "",
             workplace_id=workplace.pk if workplace else None,
         )
-    page = paginate(request, selectors.people_list(user=request.user, filters=filters))
+    page = paginate_late(request, selectors.people_list(user=request.user, filters=filters))
     context = {
         "form": form,
         "page_obj": page,
