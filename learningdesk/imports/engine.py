@@ -795,7 +795,7 @@ def apply(member_import: MemberImport, *, after_step: Callable[[str], None] | No
         member_import.imported_at = now
         member_import.save()
         audit_record(
-            actor=member_import.created_by,
+            actor=member_import.confirmed_by or member_import.created_by,
             action=AuditEvent.Action.IMPORTED,
             target=member_import,
             unit_id=member_import.unit_id,

@@ -32,6 +32,9 @@ class MemberImport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )  # who said "import" after the check: perhaps not who uploaded the file
     # The unit the import is for: a branch, or a region or the nation for a file with a branch column.
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
     file_name = models.CharField(max_length=255)

@@ -99,14 +99,16 @@ def import_check_start(
     return member_import
 
 
-def import_confirm(*, member_import: MemberImport, mark_left: bool, conflicts: str) -> MemberImport:
+def import_confirm(
+    *, member_import: MemberImport, mark_left: bool, conflicts: str, acting_user: User | None = None
+) -> MemberImport:
     """The user has seen the check: import in the background. Only the first confirmation of a check counts."""
     from learningdesk.imports.tasks import apply_member_import
 
     with transaction.atomic():
         # Conditional, so that two clicks (or two tabs) at once cannot import the file twice.
         confirmed = MemberImport.objects.filter(pk=member_import.pk, status=Status.CHECKED).update(
-            mark_left=mark_left, conflicts=conflicts, status=Status.IMPORTING
+            mark_left=mark_left, conflicts=conflicts, status=Status.IMPORTING, confirmed_by=acting_user
         )
         if not confirmed:
             member_import.refresh_from_db()
@@ -114,6 +116,7 @@ def import_confirm(*, member_import: MemberImport, mark_left: bool, conflicts: s
         member_import.mark_left = mark_left
         member_import.conflicts = conflicts
         member_import.status = Status.IMPORTING
+        member_import.confirmed_by = acting_user
         transaction.on_commit(partial(apply_member_import.enqueue, import_id=member_import.pk))
     return member_import
 
@@ -164,7 +167,9 @@ def run_check(import_id: int) -> MemberImport | None:
 
 def run_apply(import_id: int) -> MemberImport | None:
     """The import, as the worker runs it: all of it, or (on any failure) none of it."""
-    member_import = MemberImport.objects.select_related("unit", "created_by").filter(pk=import_id).first()
+    member_import = (
+        MemberImport.objects.select_related("unit", "created_by", "confirmed_by").filter(pk=import_id).first()
+    )
     if member_import is None or member_import.status != Status.IMPORTING:
         return member_import
     try:

@@ -136,7 +136,7 @@ def confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = ConfirmForm(request.POST, member_import=member_import)
     if not form.is_valid():
         return _detail_page(request, member_import, form)
-    services.import_confirm(member_import=member_import, **form.choices())
+    services.import_confirm(member_import=member_import, acting_user=request.user, **form.choices())
     return redirect("imports:detail", pk=member_import.pk)
 
 

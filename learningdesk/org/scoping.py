@@ -264,7 +264,9 @@ def get_person_for_user(user: User, pk: object, *, for_change: bool = False) -> 
 
 def visible_member_imports(user: User) -> QuerySet[MemberImport]:
     """Member imports into the user's editable subtrees: only those who may import see them."""
-    return MemberImport.objects.filter(_paths_q(get_scope(user).edit, "unit__")).select_related("unit", "created_by")
+    return MemberImport.objects.filter(_paths_q(get_scope(user).edit, "unit__")).select_related(
+        "unit", "created_by", "confirmed_by"
+    )
 
 
 def get_member_import_for_user(user: User, pk: object) -> MemberImport:
