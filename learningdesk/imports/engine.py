@@ -923,5 +923,9 @@ def search_indexes_rebuilt(rebuild: bool) -> Iterator[None]:
         for index in indexes:
             cursor.execute(str(index.remove_sql(Person, editor)))
         yield
+        if connection.vendor == "postgresql":
+            # PostgreSQL will not index a table with foreign key checks still pending (they are deferred to
+            # the commit): run them now.
+            connection.check_constraints()
         for index in indexes:
             cursor.execute(str(index.create_sql(Person, editor)))
