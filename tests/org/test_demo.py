@@ -127,3 +127,26 @@ def test_branch_sizes_add_up_and_stay_within_bounds():
     sizes = demo._spread(1_000_000, 300, 50, 15_000, random.Random(1))
     assert sum(sizes) == 1_000_000
     assert min(sizes) >= 50 and max(sizes) <= 15_000
+
+
+def test_a_national_size_seed_builds_the_search_indexes_once_at_the_end(db, monkeypatch):
+    from learningdesk.imports import engine
+
+    monkeypatch.setattr(engine, "BIG_LOAD", 100)  # as a million people would: drop the indexes, load, build them
+    summary = demo.build_demo(size=dataclasses.replace(demo.SIZES["branch"], people=300))
+    assert summary.people == Person.objects.count() == 300
+    assert Person.objects.filter(last_name_key__startswith=Person.objects.first().last_name_key[:2]).exists()
+
+
+def test_a_member_file_is_written_for_every_branch_with_unique_numbers(db, tmp_path):
+    demo.build_demo(size=dataclasses.replace(demo.SIZES["branch"], people=0))
+    path = tmp_path / "members.csv"
+
+    assert demo.write_member_file(path, people=500) == 500
+
+    lines = path.read_text().splitlines()
+    assert lines[0].startswith("Membership No,Title,Forename,Surname")
+    numbers = [line.split(",")[0] for line in lines[1:]]
+    assert len(set(numbers)) == 500
+    branches = {line.split(",")[6] for line in lines[1:]}
+    assert branches == {plan.code for plan in demo.CORE_BRANCHES}
