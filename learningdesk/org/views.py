@@ -337,7 +337,7 @@ def person_list(request: AuthenticatedRequest) -> HttpResponse:
         "page_obj": page,
         "filters": filters,
         "workplace": workplace,
-        "can_add": scoping.units_for_new_people(request.user).exists(),
+        "can_add": scoping.may_add_people(request.user),
         "can_import": scoping.may_import_members(request.user),
     }
     template = "org/person_list.html#results" if request.htmx and not request.htmx.boosted else "org/person_list.html"
@@ -346,7 +346,7 @@ def person_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def person_add(request: AuthenticatedRequest) -> HttpResponse:
-    if not scoping.units_for_new_people(request.user).exists():
+    if not scoping.may_add_people(request.user):
         raise Http404
     initial = {}
     workplace_pk = request.GET.get("workplace")

@@ -96,6 +96,9 @@ FORM_RENDERER = "learningdesk.core.forms.GovukFormRenderer"
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60))}
+    # Selects of units and workplaces iterate their choices; a server-side cursor for each costs three round
+    # trips where one will do (and server-side cursors do not survive a transaction-pooling pgbouncer).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 else:
     DATABASES = {
         "default": {

@@ -95,3 +95,9 @@ def test_anonymous_user_has_an_empty_scope(world):
     from django.contrib.auth.models import AnonymousUser
 
     assert scoping.visible_people(AnonymousUser()).count() == 0
+
+
+@pytest.mark.parametrize("persona", ["admin", "regional", "coordinator", "outsider", "ulr", "officer", "equality"])
+def test_may_add_people_agrees_with_the_units_people_can_be_added_to(world, persona):
+    user = getattr(world, persona)
+    assert scoping.may_add_people(user) == scoping.units_for_new_people(user).exists()
