@@ -487,37 +487,37 @@ def temporary_data_on_disk() -> Iterator[None]:
             cursor.execute("PRAGMA temp_store = MEMORY")
 
 
-def check(member_import: MemberImport, *, progress_every: int = CHUNK_ROWS) -> MemberImport:
+def check(member_import: MemberImport) -> MemberImport:
     """Read and check the whole file, staging each row as what it will do; people are not changed.
 
     Sets the import's counts, its new employers and workplaces, and its problems; raises FileProblem when
     the file as a whole cannot be read. Re-running it starts again from the file.
     """
-    try:
-        with temporary_data_on_disk():
-            return _check(member_import, progress_every)
-    except reading.EncodingChanged:
-        # UTF-8 at the start, but not further on: older Excel saves Windows-1252. Read it all again that way.
-        member_import.encoding = "cp1252"
-        member_import.save(update_fields=["encoding"])
-        return _check(member_import, progress_every)
+    with temporary_data_on_disk():
+        try:
+            return _check(member_import)
+        except reading.EncodingChanged:
+            # UTF-8 at the start, but not further on: older Excel saves Windows-1252. Read it all again so.
+            member_import.encoding = "cp1252"
+            member_import.save(update_fields=["encoding"])
+            return _check(member_import)
 
 
-def _check(member_import: MemberImport, progress_every: int) -> MemberImport:
+def _check(member_import: MemberImport) -> MemberImport:
     discard_staged(member_import, problems=True)
     places = Places.load(member_import.unit)
     columns = sorted((int(index), name) for index, name in member_import.mapping.items())
     places.has_branch_column = "branch" in member_import.mapping.values()
     state = CheckState(member_import, places, columns, list(member_import.headers))
     rows = reading.read_rows(member_import)
-    _skip_header(rows)
+    header_row = _skip_header(rows)
     done = 0
-    for chunk in batched(_numbered(rows), CHUNK_ROWS):
+    for chunk in batched(_numbered(rows, first=header_row + 1), CHUNK_ROWS):
         with transaction.atomic():
             _check_chunk(state, chunk)
             ImportProblem.objects.bulk_create(state.problems)
             state.problems.clear()
-        done = chunk[-1][0] - 1
+        done = chunk[-1][0] - header_row
         if _progress(member_import, done):
             raise ImportStopped
     _reject_duplicates(state)
@@ -529,15 +529,17 @@ def _check(member_import: MemberImport, progress_every: int) -> MemberImport:
     return member_import
 
 
-def _skip_header(rows: Iterator[list[str]]) -> None:
-    for row in rows:
-        if any(cell.strip() for cell in row):
-            return
+def _skip_header(rows: Iterator[list[str]]) -> int:
+    """Read past the header (the first row with something in it); its row number."""
+    for number, row in enumerate(rows, start=1):
+        if "".join(row).strip():
+            return number
+    return 1
 
 
-def _numbered(rows: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+def _numbered(rows: Iterator[list[str]], *, first: int) -> Iterator[tuple[int, list[str]]]:
     """Rows with their number as a spreadsheet shows it (the header is row 1), blank rows left out."""
-    for number, row in enumerate(rows, start=2):
+    for number, row in enumerate(rows, start=first):
         if "".join(row).strip():
             yield number, row
 
