@@ -776,7 +776,7 @@ def apply(member_import: MemberImport, *, after_step: Callable[[str], None] | No
     now = timezone.now()
     places = Places.load(member_import.unit)
     with temporary_data_on_disk(), transaction.atomic():
-        _add_places(member_import, places)
+        employers_added, workplaces_added = _add_places(member_import, places)
         step("places")
         to_create = member_import.created
         big = to_create >= BIG_LOAD and to_create > Person.objects.count()
@@ -806,6 +806,8 @@ def apply(member_import: MemberImport, *, after_step: Callable[[str], None] | No
                 "updated": updated + overwritten,
                 "marked_left": marked_left,
                 "rejected": member_import.rejected,
+                "employers_added": employers_added,
+                "workplaces_added": workplaces_added,
             },
         )
         if big and connection.vendor == "postgresql":
@@ -813,14 +815,19 @@ def apply(member_import: MemberImport, *, after_step: Callable[[str], None] | No
     return member_import
 
 
-def _add_places(member_import: MemberImport, places: Places) -> None:
-    """Add the employers and workplaces the check found new, then point the staged rows at them."""
+def _add_places(member_import: MemberImport, places: Places) -> tuple[int, int]:
+    """Add the employers and workplaces the check found new, then point the staged rows at them.
+
+    Returns how many employers and workplaces were added (the import's audit event counts them).
+    """
     employers = dict(places.employers)
+    employers_added = workplaces_added = 0
     for name in member_import.new_employers:
         if name.lower() not in employers:
             unit_id = _first_branch_naming(member_import, employer=name) or member_import.unit_id
             employer = Employer.objects.create(name=name, unit_id=unit_id)
             employers[name.lower()] = employer.pk
+            employers_added += 1
     for code, name, employer_name in member_import.new_workplaces:
         branch_id = places.branch_ids.get(code.upper(), places.default_branch_id)
         if branch_id is None or (branch_id, name.lower()) in places.workplaces:
@@ -829,12 +836,14 @@ def _add_places(member_import: MemberImport, places: Places) -> None:
             name=name, branch_id=branch_id, employer_id=employers[employer_name.lower()]
         )
         places.workplaces[(branch_id, name.lower())] = workplace.pk
+        workplaces_added += 1
     _sql(
         "UPDATE imports_importrow SET workplace_id = (SELECT MIN(w.id) FROM org_workplace w "
         "WHERE w.branch_id = imports_importrow.branch_id AND LOWER(w.name) = LOWER(imports_importrow.workplace_name)) "
         "WHERE member_import_id = %s AND workplace_name <> ''",
         [member_import.pk],
     )
+    return employers_added, workplaces_added
 
 
 def _first_branch_naming(member_import: MemberImport, *, employer: str) -> int | None:

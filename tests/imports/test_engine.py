@@ -485,7 +485,14 @@ def test_the_import_is_written_to_the_audit_log(world):
     event = AuditEvent.objects.get(action=AuditEvent.Action.IMPORTED)
     assert event.actor == world.coordinator
     assert event.unit_id == world.derby.pk
-    assert event.changes == {"created": 3, "updated": 0, "marked_left": 0, "rejected": 1}
+    assert event.changes == {
+        "created": 3,
+        "updated": 0,
+        "marked_left": 0,
+        "rejected": 1,
+        "employers_added": 0,
+        "workplaces_added": 0,
+    }
     assert str(done.pk) in str(event.target_id)
 
 
