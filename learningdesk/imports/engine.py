@@ -859,7 +859,7 @@ def _insert_people(member_import: MemberImport, now: datetime.datetime) -> int:
         f"INSERT INTO org_person ({columns}, preferred_language, time_zone, created_at, updated_at, imported_at, "  # noqa: S608
         f"edited_fields) SELECT {staged}, 'English', 'Europe/London', %s, %s, %s, '' FROM imports_importrow s "
         "WHERE s.member_import_id = %s AND s.action = 'create' AND NOT EXISTS "
-        "(SELECT 1 FROM org_person p WHERE p.membership_number = s.membership_number) ORDER BY s.row_number",
+        "(SELECT 1 FROM org_person p WHERE p.membership_number = s.membership_number)",
         [at, at, at, member_import.pk],
     )
 

@@ -4,25 +4,38 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from learningdesk.core import bench
 from learningdesk.org import demo
+from learningdesk.org.models import Person
 
 
 def test_bench_quick_writes_the_page_timings(db, tmp_path):
     demo.build_demo(size=dataclasses.replace(demo.SIZES["branch"], people=300))
     call_command("bench", "--quick", "--output", str(tmp_path))
     results = json.loads((tmp_path / "results.json").read_text())
-    assert results["home_p95_ms"] > 0
-    assert results["people_list_p95_ms"] > 0
+    assert results[bench._with_database("home_p95_ms")] > 0
+    assert results[bench._with_database("people_list_p95_ms")] > 0
+    assert results[bench._with_database("people_search_p95_ms")] > 0
 
 
-def test_bench_loads_the_demo_data_into_an_empty_database(db, tmp_path):
-    bench.run_benchmarks(requests=1, output_dir=tmp_path, measures=[])
-    assert demo.demo_data_exists()
+def test_bench_on_an_empty_database_loads_people_through_the_import_and_times_it(db, tmp_path):
+    results = bench.run_benchmarks(requests=1, output_dir=tmp_path, measures=[], people=300)
+
+    assert Person.objects.count() == 300
+    values = {result.name: result.value for result in results}
+    assert values[bench._with_database("import_rows_per_s")] > 0
+    assert values[bench._with_database("reimport_seconds")] > 0
+    assert values[bench._with_database("import_peak_rss_mb")] > 0
+    if connection.vendor == "sqlite" and shutil.which("sqlite3"):
+        assert values["import_ratio_sqlite"] > 0
+    if connection.vendor == "postgresql":
+        assert values["import_ratio_postgres"] > 0
 
 
 def test_results_are_merged_with_other_measures(tmp_path):
