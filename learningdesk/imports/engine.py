@@ -285,7 +285,7 @@ def _column_specs(columns: tuple[tuple[int, str], ...]) -> tuple[ColumnSpec, ...
 
 
 def _place(row: CleanRow, places: Places) -> None:
-    """Find the row's branch and workplace; a workplace not on Learning Desk yet is noted to be added."""
+    """Find the row's branch and workplace; an employer or workplace not on Learning Desk yet is noted to be added."""
     code = row.values.pop("branch", "")
     if code:
         row.branch_id = places.branch_ids.get(code.upper())
@@ -302,6 +302,17 @@ def _place(row: CleanRow, places: Places) -> None:
         return
     employer = row.values.pop("employer", "")
     name = row.values.pop("workplace", "")
+    if employer and not row.errors and employer.lower() not in places.employers:
+        if employer.lower() not in places.new_employers and len(places.new_employers) >= MAX_NEW_WORKPLACES:
+            row.errors.append(
+                (
+                    "employer",
+                    f"More than {MAX_NEW_WORKPLACES:,} employers in this file are new: check that the Employer "
+                    "column is matched to the right column of the file.",
+                )
+            )
+            return
+        places.new_employers.setdefault(employer.lower(), (employer, row.branch_id))
     if not name:
         return
     key = (row.branch_id, name.lower())
@@ -330,8 +341,6 @@ def _place(row: CleanRow, places: Places) -> None:
             )
             return
         places.new_workplaces[key] = (name, employer)
-        if employer.lower() not in places.employers:
-            places.new_employers.setdefault(employer.lower(), (employer, row.branch_id))
     row.workplace_name, row.employer_name = places.new_workplaces[key]
 
 
