@@ -23,7 +23,7 @@ from functools import lru_cache
 from itertools import batched
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
@@ -44,18 +44,22 @@ BIG_LOAD = 100_000  # new people at or above which the search indexes are rebuil
 Status = Person.Status
 Action = ImportRow.Action
 
-# Person fields a file can set, with their most characters.
+
+def _max_length(model: type[models.Model], name: str) -> int:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.CharField)
+    return field.max_length or 0
+
+
+# Fields a file can set, with their most characters: the columns they go into.
 MAX_LENGTHS = {
-    "membership_number": 30,
-    "title": 20,
-    "first_name": 80,
-    "last_name": 80,
-    "email": 254,
-    "phone": 30,
-    "branch": 20,
-    "employer": 160,
-    "workplace": 160,
-    "job_title": 120,
+    **{
+        name: _max_length(Person, name)
+        for name in ("membership_number", "title", "first_name", "last_name", "email", "phone", "job_title")
+    },
+    "branch": _max_length(OrgUnit, "code"),
+    "employer": _max_length(Employer, "name"),
+    "workplace": _max_length(Workplace, "name"),
 }
 # What a person's record is compared on, in this order (ids for branch and workplace).
 COMPARED = (
@@ -541,7 +545,7 @@ def _check(member_import: MemberImport) -> MemberImport:
 def _skip_header(rows: Iterator[list[str]]) -> int:
     """Read past the header (the first row with something in it); its row number."""
     for number, row in enumerate(rows, start=1):
-        if "".join(row).strip():
+        if not reading.is_blank(row):
             return number
     return 1
 
@@ -549,7 +553,7 @@ def _skip_header(rows: Iterator[list[str]]) -> int:
 def _numbered(rows: Iterator[list[str]], *, first: int) -> Iterator[tuple[int, list[str]]]:
     """Rows with their number as a spreadsheet shows it (the header is row 1), blank rows left out."""
     for number, row in enumerate(rows, start=first):
-        if "".join(row).strip():
+        if not reading.is_blank(row):
             yield number, row
 
 

@@ -158,6 +158,11 @@ def _delimiter(text: str) -> str:
 # Reading rows ------------------------------------------------------------------------------------------
 
 
+def is_blank(row: list[str]) -> bool:
+    """A row with nothing but spaces in it: spreadsheets leave them between and around the data."""
+    return not "".join(row).strip()
+
+
 def read_rows(member_import: MemberImport) -> Iterator[list[str]]:
     """Every row of the file as a list of strings, the header row first; blank rows are left in (as [])."""
     if member_import.file_kind == "xlsx":

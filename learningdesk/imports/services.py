@@ -52,7 +52,7 @@ def import_start(
 def _headers(member_import: MemberImport) -> list[str]:
     try:
         for row in reading.read_rows(member_import):
-            if any(cell.strip() for cell in row):
+            if not reading.is_blank(row):
                 return [cell.strip()[:120] for cell in row]
     except reading.EncodingChanged:
         member_import.encoding = "cp1252"
@@ -69,7 +69,7 @@ def _remembered(user: User | None) -> dict[str, str]:
 
 def preview_rows(member_import: MemberImport) -> list[list[str]]:
     """The first few rows under the header, for the screen where columns are matched to fields."""
-    rows = (row for row in reading.read_rows(member_import) if any(cell.strip() for cell in row))
+    rows = (row for row in reading.read_rows(member_import) if not reading.is_blank(row))
     try:
         return [list(row) for row in islice(rows, 1, 1 + PREVIEW_ROWS)]
     except (reading.FileProblem, reading.EncodingChanged):
