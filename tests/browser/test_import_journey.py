@@ -66,6 +66,8 @@ def test_a_branch_coordinator_imports_a_member_file_on_a_phone(world, phone, tmp
     assert Person.objects.filter(membership_number__startswith="D1").count() == 4
 
     page.get_by_role("button", name="Go to people").click()
+    # Type only once the page (and htmx, which searches as you type) has loaded: a click waits for less.
+    page.wait_for_load_state("load")
     page.get_by_label("Search").fill("novak")
     expect(page.locator(".ld-result")).to_have_count(1)
     expect(page.locator(".ld-result")).to_contain_text("Novak, Dmitri")
