@@ -56,10 +56,13 @@ format: install
 bench: install assets
 	@scripts/bench.sh
 
+# Pins without this machine's package-index settings, so the files work anywhere.
+PIP_COMPILE := --quiet --strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host
+
 lock: install
 	$(BIN)/pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --strip-extras -o requirements.txt requirements.in
-	$(BIN)/pip-compile --quiet --strip-extras -o requirements-dev.txt requirements-dev.in
+	$(BIN)/pip-compile $(PIP_COMPILE) -o requirements.txt requirements.in
+	$(BIN)/pip-compile $(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
 
 clean:
 	rm -rf $(VENV) node_modules $(DIST) staticfiles

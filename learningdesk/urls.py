@@ -13,6 +13,7 @@ urlpatterns = [
     path("password-reset/<uidb64>/<token>/", account_views.password_reset_confirm, name="password_reset_confirm"),
     path("password-reset/done/", account_views.password_reset_complete, name="password_reset_complete"),
     path("people/imports/", include("learningdesk.imports.urls")),
+    path("reps/", include("learningdesk.reps.urls")),
     path("", include("learningdesk.org.urls")),
     path("", include("learningdesk.accounts.urls")),
 ]

@@ -3,7 +3,10 @@ gets 403 or 404 for every record of Derby's. A new URL without an entry here fai
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -72,6 +75,13 @@ SCOPED_LISTS = {
     "imports:list",
     "imports:upload",
 }
+
+# Each part of the ULR network lists its own URLs in tests/reps/urls_<part>.py.
+for _module in pkgutil.iter_modules([str(Path(__file__).parent / "reps")]):
+    if _module.name.startswith("urls_"):
+        _urls = importlib.import_module(f"tests.reps.{_module.name}")
+        DERBY_RECORD.update(_urls.DERBY_RECORD)
+        SCOPED_LISTS.update(_urls.SCOPED_LISTS)
 
 PUBLIC_ARGS = {"password_reset_confirm": {"uidb64": "MQ", "token": "set-password"}}
 

@@ -18,6 +18,7 @@ from learningdesk.accounts.models import AuditEvent, User
 from learningdesk.imports.models import MemberImport
 from learningdesk.org import roles
 from learningdesk.org.models import Employer, OrgUnit, Person, Role, RoleAssignment, Workplace
+from learningdesk.reps.models import Action, RecruitmentTarget, Rep, RepMeeting, Stage
 
 STEPLEN = OrgUnit.steplen
 
@@ -321,3 +322,106 @@ def workplaces_for_people(user: User) -> QuerySet[Workplace]:
 def is_national_admin(user: User) -> bool:
     """National administrators configure what applies to the whole organisation (names of unit kinds)."""
     return any(assignment.role == Role.NATIONAL_ADMIN for assignment in get_scope(user).roles)
+
+
+# The ULR network -------------------------------------------------------------------------------
+# Reps belong to the branch of the person holding the role. Co-ordinators and officers see the reps of
+# their subtrees; a rep sees their own record (through their login's person) and nothing of other reps.
+
+
+def _own_person_id(user: User) -> int | None:
+    return getattr(user, "person_id", None) if getattr(user, "is_authenticated", False) else None
+
+
+def visible_reps(user: User) -> QuerySet[Rep]:
+    scope = get_scope(user)
+    q = _in_subtrees("person__branch", scope.see)
+    person_id = _own_person_id(user)
+    if person_id is not None and not scope.is_empty:
+        q |= Q(person_id=person_id)
+    return Rep.objects.filter(q).select_related("person", "kind")
+
+
+def editable_reps(user: User) -> QuerySet[Rep]:
+    """Co-ordinators change the reps of their subtree."""
+    return Rep.objects.filter(_in_subtrees("person__branch", get_scope(user).edit)).select_related("person", "kind")
+
+
+def own_reps(user: User) -> QuerySet[Rep]:
+    """The learning roles the signed-in user holds themselves (while they have any active role)."""
+    person_id = _own_person_id(user)
+    if person_id is None or get_scope(user).is_empty:
+        return Rep.objects.none()
+    return Rep.objects.filter(person_id=person_id).exclude(stage=Stage.STOOD_DOWN).select_related("person", "kind")
+
+
+def loggable_reps(user: User) -> QuerySet[Rep]:
+    """Reps whose facility time and conversations the user may log: their own, and any they may edit."""
+    scope = get_scope(user)
+    q = _in_subtrees("person__branch", scope.edit)
+    person_id = _own_person_id(user)
+    if person_id is not None and not scope.is_empty:
+        q |= Q(person_id=person_id)
+    return Rep.objects.filter(q).exclude(stage=Stage.STOOD_DOWN).select_related("person", "kind")
+
+
+def get_rep_for_user(user: User, pk: object, *, for_change: bool = False) -> Rep:
+    qs = editable_reps(user) if for_change else visible_reps(user)
+    return _get(qs.select_related("person__branch", "person__workplace"), pk)  # type: ignore[return-value]
+
+
+def may_manage_reps(user: User) -> bool:
+    """Whether the user may add and change reps anywhere (known from the scope, without a query)."""
+    return bool(get_scope(user).edit)
+
+
+def visible_rep_meetings(user: User) -> QuerySet[RepMeeting]:
+    """ULR meetings of units in the user's subtrees, and meetings the user was invited to as a rep."""
+    scope = get_scope(user)
+    q = _in_subtrees("unit", scope.see)
+    person_id = _own_person_id(user)
+    if person_id is not None and not scope.is_empty:
+        q |= Q(invites__rep__person_id=person_id)
+    return RepMeeting.objects.filter(q).distinct().select_related("unit")
+
+
+def editable_rep_meetings(user: User) -> QuerySet[RepMeeting]:
+    return RepMeeting.objects.filter(_in_subtrees("unit", get_scope(user).edit)).select_related("unit")
+
+
+def get_rep_meeting_for_user(user: User, pk: object, *, for_change: bool = False) -> RepMeeting:
+    qs = editable_rep_meetings(user) if for_change else visible_rep_meetings(user)
+    return _get(qs, pk)  # type: ignore[return-value]
+
+
+def visible_actions(user: User) -> QuerySet[Action]:
+    """Actions of units in the user's subtrees, and actions the user owns."""
+    scope = get_scope(user)
+    q = _in_subtrees("unit", scope.see)
+    person_id = _own_person_id(user)
+    if person_id is not None and not scope.is_empty:
+        q |= Q(owner_id=person_id) | Q(rep__person_id=person_id)
+    return Action.objects.filter(q).select_related("owner", "rep__person")
+
+
+def changeable_actions(user: User) -> QuerySet[Action]:
+    """Actions a user may tick off: those in their editable subtrees, and their own."""
+    scope = get_scope(user)
+    q = _in_subtrees("unit", scope.edit)
+    person_id = _own_person_id(user)
+    if person_id is not None and not scope.is_empty:
+        q |= Q(owner_id=person_id) | Q(rep__person_id=person_id)
+    return Action.objects.filter(q).select_related("owner", "rep__person")
+
+
+def get_action_for_user(user: User, pk: object, *, for_change: bool = False) -> Action:
+    return _get(changeable_actions(user) if for_change else visible_actions(user), pk)  # type: ignore[return-value]
+
+
+def visible_recruitment_targets(user: User) -> QuerySet[RecruitmentTarget]:
+    return RecruitmentTarget.objects.filter(_in_subtrees("unit", get_scope(user).see)).select_related("unit", "kind")
+
+
+def get_recruitment_target_for_user(user: User, pk: object) -> RecruitmentTarget:
+    qs = RecruitmentTarget.objects.filter(_in_subtrees("unit", get_scope(user).edit)).select_related("unit", "kind")
+    return _get(qs, pk)  # type: ignore[return-value]

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "learningdesk.accounts",
     "learningdesk.org",
     "learningdesk.imports",
+    "learningdesk.reps",
     "learningdesk.core",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,11 @@
+"""URLs of reps/views/meetings.py for tests/test_every_url.py: a Derby record for each URL that names one,
+and the pages without a record."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.conftest import World
+
+DERBY_RECORD: dict[str, Callable[[World], dict]] = {}
+SCOPED_LISTS: set[str] = set()
