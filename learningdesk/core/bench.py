@@ -38,6 +38,7 @@ from django.utils.http import urlencode
 
 from learningdesk.accounts.models import User
 from learningdesk.org import demo, scoping
+from learningdesk.reps.demo import build_demo_reps
 
 BENCH_USER = "coordinator@example.org"  # the demo branch co-ordinator (org/demo.py)
 NATIONAL_USER = "admin@example.org"
@@ -173,16 +174,42 @@ def people_search(run: BenchRun) -> dict[str, float]:
     return {"people_search_p95_ms": p95(time_gets(run, _search_urls(run.user)))}
 
 
+def national_run(run: BenchRun) -> BenchRun | None:
+    """The same run signed in as the national administrator (None without one)."""
+    user = User.objects.filter(email=NATIONAL_USER).first()
+    if user is None:
+        return None
+    client = Client()
+    client.force_login(user)
+    return BenchRun(client=client, user=user, requests=run.requests)
+
+
 @measure
 def people_search_national(run: BenchRun) -> dict[str, float]:
     """The same searches by the national administrator, across every branch."""
-    user = User.objects.filter(email=NATIONAL_USER).first()
-    if user is None:
+    national = national_run(run)
+    if national is None:
         return {}
-    client = Client()
-    client.force_login(user)
-    national = BenchRun(client=client, user=user, requests=run.requests)
-    return {"people_search_national_p95_ms": p95(time_gets(national, _search_urls(user)))}
+    return {"people_search_national_p95_ms": p95(time_gets(national, _search_urls(national.user)))}
+
+
+@measure
+def mapping(run: BenchRun) -> dict[str, float]:
+    """Workplace mapping for the whole organisation: the gaps, largest first; every workplace by name, page 2;
+    and by members per rep. Member counts this wide come from a snapshot counted every few minutes
+    (reps/mapping.py), so most requests here read it; the first counts a million people."""
+    national = national_run(run)
+    if national is None:
+        return {}
+    url = reverse("reps:mapping")
+    urls = [url, f"{url}?show=all&sort=name&page=2", f"{url}?show=all&sort=-per_rep"]
+    return {"mapping_p95_ms": p95(time_gets(national, urls))}
+
+
+@measure
+def coordinator_home(run: BenchRun) -> dict[str, float]:
+    """The home page of the co-ordinator of the largest branch, with its reps needing attention."""
+    return {"coordinator_home_p95_ms": p95(time_gets(run, [reverse("home")]))}
 
 
 # Loading the national data set through the import -----------------------------------------------------
@@ -208,6 +235,8 @@ def load_by_import(*, people: int, output_dir: Path, log: Callable[[str], object
     seconds, peak_mb = _timed_import(path)
     log(f"Imported in {seconds:.2f} s; importing it again (nothing changed)...")
     again, _peak = _timed_import(path)
+    log("Adding the reps (1,000+ at national size)...")
+    build_demo_reps(seed=demo.DEFAULT_SEED, log=log)
     results = {
         "import_rows_per_s": people / seconds,
         "import_seconds": seconds,

@@ -14,6 +14,8 @@ from learningdesk.org import scoping
 NAVIGATION: list[tuple[str, str, Callable[[scoping.Scope], bool]]] = [
     ("Home", "home", lambda scope: True),
     ("People", "org:person_list", lambda scope: not scope.is_empty),
+    ("Reps", "reps:register", lambda scope: bool(scope.see)),
+    ("My rep page", "reps:own", lambda scope: bool(scope.workplace_ids) and not scope.see),
     ("Organisation", "org:unit_list", lambda scope: not scope.is_empty),
     ("Employers", "org:employer_list", lambda scope: not scope.is_empty),
     ("Team", "accounts:team", lambda scope: bool(scope.see)),

@@ -5,25 +5,33 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from learningdesk.core.http import AuthenticatedRequest
-from learningdesk.org import scoping, selectors
+from learningdesk.org import roles, scoping, selectors
+from learningdesk.reps import reminders
 
 
 def home(request: AuthenticatedRequest) -> HttpResponse:
     """The signed-in user's scope at a glance, and what needs their attention."""
-    scope = scoping.get_scope(request.user)
-    figures = selectors.home_figures(user=request.user) if not scope.is_empty else None
+    user = request.user
+    scope = scoping.get_scope(user)
+    figures = selectors.home_figures(user=user) if not scope.is_empty else None
+    # Co-ordinators and officers look after reps; a ULR's own things are in their own section.
+    attention = reminders.needs_attention(user, today=timezone.localdate()) if scope.see else None
     return render(
         request,
         "core/home.html",
         {
             "figures": figures,
             "roles": scope.roles,
-            "roots": scoping.scope_roots(request.user),
+            "roots": scoping.scope_roots(user),
             # A ULR's scope is their workplaces rather than a unit.
-            "own_workplaces": scoping.visible_workplaces(request.user) if scope.workplace_ids and not scope.see else (),
-            # Later areas (training deadlines, agreement reviews, ...) add their items here.
+            "own_workplaces": scoping.visible_workplaces(user) if scope.workplace_ids and not scope.see else (),
+            "own_reps": list(scoping.own_reps(user)),
+            "rep_attention": attention,
+            "may_change_reminders": any(a.role in roles.EDITOR_ROLES for a in scope.roles),
+            # Later areas (agreement reviews, ...) add their items here.
             "attention": [],
         },
     )

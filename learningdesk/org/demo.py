@@ -476,6 +476,11 @@ def build_demo(
         people = _create_people(size, plans, units, workplaces, _NamePools(seed), rng, log)
         _update_headcounts(workplaces, people.per_workplace, rng)
         users = _create_logins(units, workplaces)
+        if size.people:
+            # Imported here because the reps demo reads this module's logins.
+            from learningdesk.reps.demo import build_demo_reps
+
+            build_demo_reps(seed=seed, log=log)
     return DemoSummary(
         units=len(units),
         employers=len(employers),

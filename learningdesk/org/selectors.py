@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from learningdesk.accounts.models import User
 from learningdesk.org import scoping
-from learningdesk.org.models import Employer, OrgUnit, Person, Role, RoleAssignment, Workplace
+from learningdesk.org.models import Employer, OrgUnit, Person, RoleAssignment, Workplace
+from learningdesk.reps.models import CURRENT_REP_STAGES, RepKind
 
 MEMBERSHIP_NUMBER = re.compile(r"^[A-Za-z]{0,3}\d[\w-]*$")
 
@@ -91,25 +92,23 @@ def active_role_assignments() -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.filter(starts_on__lte=today).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
 
 
+def current_ulr_count(user: User) -> int:
+    """Union learning reps in the user's scope: ULRs on the register from notified to active."""
+    return scoping.visible_reps(user).filter(kind__code=RepKind.Code.ULR, stage__in=CURRENT_REP_STAGES).count()
+
+
 def home_figures(*, user: User) -> HomeFigures:
     """The headline counts of the user's scope."""
     people = scoping.visible_people(user).aggregate(
         people=Count("pk"), members=Count("pk", filter=Q(status=Person.Status.MEMBER))
     )
     workplaces = scoping.visible_workplaces(user)
-    ulrs = (
-        active_role_assignments()
-        .filter(role=Role.ULR, workplaces__in=workplaces.values("pk"))
-        .values("user")
-        .distinct()
-        .count()
-    )
     return HomeFigures(
         members=people["members"],
         people=people["people"],
         workplaces=workplaces.count(),
         employers=scoping.visible_employers(user).count(),
-        ulrs=ulrs,
+        ulrs=current_ulr_count(user),
         units=scoping.visible_units(user).count(),
     )
 

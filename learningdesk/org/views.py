@@ -25,6 +25,7 @@ from learningdesk.org.forms import (
     WorkplaceForm,
 )
 from learningdesk.org.models import Consent, Employer, EqualityRecord, OrgUnit, Person, UnitKind, Workplace
+from learningdesk.reps import selectors as rep_selectors
 
 
 def people_crumbs() -> list[tuple[str, str | None]]:
@@ -395,6 +396,12 @@ def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_see_equality": can_see_equality,
             "has_equality": EqualityRecord.objects.filter(person=person).exists() if can_see_equality else None,
             "history": history,
+            "learning_roles": [
+                (rep, rep_selectors.stage_tag_colour(rep.stage))
+                for rep in scoping.visible_reps(request.user).filter(person=person).order_by("kind__order", "-id")
+            ],
+            "can_add_rep": scoping.may_manage_reps(request.user)
+            and any(person.branch.path.startswith(path) for path in scoping.get_scope(request.user).edit),
             "crumbs": people_crumbs(),
         },
     )

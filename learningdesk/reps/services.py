@@ -58,6 +58,9 @@ def _reach(rep: Rep, stage: str, on: datetime.date) -> None:
         return
     for earlier in STAGE_ORDER[: stage_index(stage) + 1]:
         field = MILESTONE_FIELDS.get(Stage(earlier))
+        # A ULR's notice is a fact recorded by rep_notify, never inferred from a later stage.
+        if earlier == Stage.NOTIFIED and rep.kind.has_statutory_rights:
+            continue
         if field and getattr(rep, field) is None:
             setattr(rep, field, on)
 
@@ -77,8 +80,8 @@ def rep_add(
 ) -> Rep:
     """Add a person to the register as a prospect (or at a later stage, for a rep the branch already has).
 
-    `data` holds the other fields of Rep (source, method, notes, ...). A statutory rep cannot be added as
-    added as notified or training booked without a notification: record that with `rep_notify`.
+    `data` holds the other fields of Rep (source, method, notes, ...). A statutory rep cannot be added
+    as notified or training booked without a notification: record that with `rep_notify`.
     """
     on = on or timezone.localdate()
     if stage == Stage.STOOD_DOWN:
@@ -347,3 +350,37 @@ def _after_training_change(*, acting_user: User | None, rep: Rep, record: Traini
             rep=rep, stage=target, on=rep.stage_on, note=record.course, recorded_by=_user(acting_user)
         )
     rep.save()
+
+
+@transaction.atomic
+def rep_give_login(*, acting_user: User, rep: Rep, request: Any = None) -> User:
+    """Let a rep sign in: a ULR role at their branch covering their workplaces, on a login linked to their
+    person record (so the rep's own page and "log time" know who they are). A new login gets the set-password email.
+    """
+    from learningdesk.org.models import Role
+    from learningdesk.org.services import role_grant
+
+    person = rep.person
+    if not person.email:
+        raise ValidationError("Add their email address to their record first: their login is their email address.")
+    existing = User.objects.filter(email__iexact=person.email).first()
+    if existing is not None and existing.person_id not in (None, person.pk):
+        raise ValidationError(f"The login {existing.email} belongs to someone else's record. Ask an administrator.")
+    linked = User.objects.filter(person=person).exclude(email__iexact=person.email).first()
+    if linked is not None:
+        raise ValidationError(f"{person.full_name} already signs in as {linked.email}.")
+    assignment = role_grant(
+        acting_user=acting_user,
+        email=person.email,
+        full_name=person.full_name,
+        role=Role.ULR,
+        unit=person.branch,
+        workplaces=list(rep.workplaces.all()),
+        starts_on=timezone.localdate(),
+        request=request,
+    )
+    user = assignment.user
+    if user.person_id is None:
+        user.person = person
+        user.save(update_fields=["person"])
+    return user

@@ -1,6 +1,6 @@
 from django.urls import URLPattern
 
-from learningdesk.reps.views import facility, mapping, meetings, notify, own, recruitment, register, support
+from learningdesk.reps.views import access, facility, mapping, meetings, notify, own, recruitment, register, support
 
 app_name = "reps"
 
@@ -13,4 +13,5 @@ urlpatterns: list[URLPattern] = [
     *mapping.urlpatterns,
     *recruitment.urlpatterns,
     *own.urlpatterns,
+    *access.urlpatterns,
 ]

@@ -181,6 +181,8 @@ MAILERS = {
         },
     }
 }
+# Where Learning Desk is served, for links in emails sent by the task worker (no request to ask).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Learning Desk <learningdesk@localhost>")
 
 # Content Security Policy (Django's built-in): everything from our own origin; inline scripts only
@@ -209,5 +211,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint and fontTools log about a hundred lines for each PDF at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools")},
 }

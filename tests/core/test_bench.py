@@ -13,6 +13,7 @@ from django.db import connection
 from learningdesk.core import bench
 from learningdesk.org import demo
 from learningdesk.org.models import Person
+from learningdesk.reps.models import Rep, Stage
 
 
 def test_bench_quick_writes_the_page_timings(db, tmp_path):
@@ -22,12 +23,16 @@ def test_bench_quick_writes_the_page_timings(db, tmp_path):
     assert results[bench._with_database("home_p95_ms")] > 0
     assert results[bench._with_database("people_list_p95_ms")] > 0
     assert results[bench._with_database("people_search_p95_ms")] > 0
+    assert results[bench._with_database("mapping_p95_ms")] > 0
+    assert results[bench._with_database("coordinator_home_p95_ms")] > 0
 
 
 def test_bench_on_an_empty_database_loads_people_through_the_import_and_times_it(db, tmp_path):
     results = bench.run_benchmarks(requests=1, output_dir=tmp_path, measures=[], people=300)
 
-    assert Person.objects.count() == 300
+    # The file's 300 members (numbered A...), and the demo ULR logins' people added with the reps.
+    assert Person.objects.filter(membership_number__startswith="A").count() == 300
+    assert Rep.objects.filter(stage=Stage.ACTIVE).exists()
     values = {result.name: result.value for result in results}
     assert values[bench._with_database("import_rows_per_s")] > 0
     assert values[bench._with_database("reimport_seconds")] > 0

@@ -6,6 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tests.conftest import World
+from tests.reps import derby_rep
 
-DERBY_RECORD: dict[str, Callable[[World], dict]] = {}
-SCOPED_LISTS: set[str] = set()
+DERBY_RECORD: dict[str, Callable[[World], dict]] = {
+    "reps:allowance_add": lambda w: {"pk": derby_rep(w).pk},
+}
+# The log pages open for the user's own role (the outsider has none); the report shows the user's scope.
+SCOPED_LISTS: set[str] = {"reps:time_log", "reps:conversation_log", "reps:facility"}

@@ -8,4 +8,4 @@ from collections.abc import Callable
 from tests.conftest import World
 
 DERBY_RECORD: dict[str, Callable[[World], dict]] = {}
-SCOPED_LISTS: set[str] = set()
+SCOPED_LISTS: set[str] = {"reps:own"}
