@@ -40,6 +40,7 @@ from learningdesk.reps.models import (
     Source,
     Stage,
 )
+from learningdesk.reps.services import user_or_none
 
 MIN_HOURS = Decimal("0.25")
 MAX_HOURS = Decimal("24")
@@ -60,10 +61,6 @@ def format_hours(value: Decimal | float | int | None) -> str:
     """Hours without trailing zeros: 1.50 -> "1.5", 2.00 -> "2", 0.25 -> "0.25"."""
     text = f"{Decimal(value or 0).quantize(Decimal('0.01')):f}"
     return text.rstrip("0").rstrip(".")
-
-
-def _user(user: User | None) -> User | None:
-    return user if user is not None and user.is_authenticated else None
 
 
 def _audit(*, acting_user: User | None, action: str, rep: Rep, target: models.Model, changes: dict[str, Any]) -> None:
@@ -183,7 +180,7 @@ def time_log(
     if employer is None:
         employer = next(iter(employers_for(rep)), None)
     entry = FacilityTimeEntry(
-        rep=rep, employer=employer, on=on, hours=hours, purpose=purpose, note=note, logged_by=_user(acting_user)
+        rep=rep, employer=employer, on=on, hours=hours, purpose=purpose, note=note, logged_by=user_or_none(acting_user)
     )
     entry.full_clean()
     entry.save()
@@ -265,7 +262,7 @@ def conversation_log(
         about=about,
         notes=notes,
         follow_up=follow_up,
-        logged_by=_user(acting_user),
+        logged_by=user_or_none(acting_user),
     )
     conversation.full_clean()
     conversation.save()

@@ -26,12 +26,9 @@ from learningdesk.accounts.models import AuditEvent, User
 from learningdesk.accounts.services import audit_record
 from learningdesk.org.models import OrgUnit, Person
 from learningdesk.reps.models import CURRENT_REP_STAGES, Action, MeetingInvite, Rep, RepMeeting, Stage
+from learningdesk.reps.services import user_or_none
 
 ICS_PRODID = "-//Learning Desk//ULR meetings//EN"
-
-
-def _user(user: User | None) -> User | None:
-    return user if user is not None and user.is_authenticated else None
 
 
 def _audit(*, acting_user: User | None, action: str, target: Any, meeting: RepMeeting, changes: dict) -> None:
@@ -44,7 +41,7 @@ def _audit(*, acting_user: User | None, action: str, target: Any, meeting: RepMe
 @transaction.atomic
 def meeting_add(*, acting_user: User | None, unit: OrgUnit, data: dict[str, Any]) -> RepMeeting:
     """Schedule a ULR meeting of `unit`. `data` holds RepMeeting's fields (title, starts_at, ends_at, ...)."""
-    meeting = RepMeeting(unit=unit, created_by=_user(acting_user), **data)
+    meeting = RepMeeting(unit=unit, created_by=user_or_none(acting_user), **data)
     meeting.full_clean()
     meeting.save()
     _audit(
@@ -126,7 +123,7 @@ def meeting_invite(
     if to_email:
         from learningdesk.reps.meeting_tasks import send_meeting_invites
 
-        organiser = _user(acting_user)
+        organiser = user_or_none(acting_user)
         organiser_id = organiser.pk if organiser is not None else None
         transaction.on_commit(
             partial(
@@ -291,7 +288,7 @@ def meeting_action_add(
         meeting=meeting,
         description=description,
         due_on=due_on,
-        created_by=_user(acting_user),
+        created_by=user_or_none(acting_user),
     )
     if rep is not None:
         action.rep = rep
@@ -299,7 +296,7 @@ def meeting_action_add(
     elif owner_name:
         action.owner_name = owner_name
     else:
-        user = _user(acting_user)
+        user = user_or_none(acting_user)
         if user is not None and user.person_id:
             action.owner_id = user.person_id
         else:

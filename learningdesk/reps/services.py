@@ -88,7 +88,7 @@ def rep_add(
         raise ValidationError({"stage": "A new rep cannot start as stood down."})
     if Rep.objects.filter(person=person, kind=kind).exclude(stage=Stage.STOOD_DOWN).exists():
         raise ValidationError({"kind": f"{person.full_name} is already on the register as a {kind.name}."})
-    rep = Rep(person=person, kind=kind, stage=stage, stage_on=on, created_by=_user(acting_user), **(data or {}))
+    rep = Rep(person=person, kind=kind, stage=stage, stage_on=on, created_by=user_or_none(acting_user), **(data or {}))
     _reach(rep, stage, on)
     if kind.has_statutory_rights and stage in (Stage.NOTIFIED, Stage.TRAINING_BOOKED):
         raise ValidationError(
@@ -102,7 +102,7 @@ def rep_add(
         raise ValidationError({"kind": f"{person.full_name} is already on the register as a {kind.name}."}) from error
     rep.workplaces.set(workplaces)
     reasons_set(rep=rep, motivations=motivations, barriers=barriers)
-    StageChange.objects.create(rep=rep, stage=stage, on=on, recorded_by=_user(acting_user))
+    StageChange.objects.create(rep=rep, stage=stage, on=on, recorded_by=user_or_none(acting_user))
     _audit(
         acting_user=acting_user,
         action=AuditEvent.Action.CREATED,
@@ -112,7 +112,8 @@ def rep_add(
     return rep
 
 
-def _user(user: User | None) -> User | None:
+def user_or_none(user: User | None) -> User | None:
+    """The signed-in user to record as who did something, or None (the system, an anonymous request)."""
     return user if user is not None and user.is_authenticated else None
 
 
@@ -191,7 +192,7 @@ def rep_move(
     rep.stage_on = on
     _reach(rep, stage, on)
     rep.save()
-    StageChange.objects.create(rep=rep, stage=stage, on=on, note=note, recorded_by=_user(acting_user))
+    StageChange.objects.create(rep=rep, stage=stage, on=on, note=note, recorded_by=user_or_none(acting_user))
     _audit(
         acting_user=acting_user,
         action=AuditEvent.Action.CHANGED,
@@ -254,7 +255,7 @@ def rep_notify(
         sent_on=sent_on,
         method=method,
         training_due_by=training_deadline(sent_on),
-        recorded_by=_user(acting_user),
+        recorded_by=user_or_none(acting_user),
         letter=letter_snapshot(rep=rep, employer=employer, sent_on=sent_on, contact=contact, signed_by=acting_user),
         **{
             name: contact.get(name, "")
@@ -278,7 +279,11 @@ def rep_notify(
     rep.save()
     if moved:
         StageChange.objects.create(
-            rep=rep, stage=Stage.NOTIFIED, on=sent_on, note=f"Notified {employer.name}", recorded_by=_user(acting_user)
+            rep=rep,
+            stage=Stage.NOTIFIED,
+            on=sent_on,
+            note=f"Notified {employer.name}",
+            recorded_by=user_or_none(acting_user),
         )
     _audit(
         acting_user=acting_user,
@@ -295,7 +300,7 @@ def training_add(*, acting_user: User | None, rep: Rep, data: dict[str, Any]) ->
     """Record a course. A completed initial course makes the rep trained (and meets the six-month rule);
     an initial course booked but not yet done moves them to "training booked"."""
     rep = Rep.objects.select_for_update().select_related("person", "kind").get(pk=rep.pk)
-    record = TrainingRecord(rep=rep, recorded_by=_user(acting_user), **data)
+    record = TrainingRecord(rep=rep, recorded_by=user_or_none(acting_user), **data)
     record.full_clean()
     if record.completed and record.on > timezone.localdate():
         raise ValidationError({"completed": "A course in the future cannot be completed yet."})
@@ -347,7 +352,7 @@ def _after_training_change(*, acting_user: User | None, rep: Rep, record: Traini
         rep.stage_on = max(on, rep.stage_on)
         _reach(rep, target, rep.stage_on)
         StageChange.objects.create(
-            rep=rep, stage=target, on=rep.stage_on, note=record.course, recorded_by=_user(acting_user)
+            rep=rep, stage=target, on=rep.stage_on, note=record.course, recorded_by=user_or_none(acting_user)
         )
     rep.save()
 

@@ -21,6 +21,7 @@ from learningdesk.accounts.models import AuditEvent, User
 from learningdesk.accounts.services import audit_record
 from learningdesk.org.models import OrgUnit
 from learningdesk.reps.models import DEFAULT_NO_CONTACT_DAYS, Action, Recognition, Rep, SupportContact
+from learningdesk.reps.services import user_or_none
 
 # Who an agreed action falls to, as the support form offers it.
 OWNER_REP = "rep"
@@ -34,10 +35,6 @@ TAG_HINTS = {
     "develop": "Help them explore, further training",
     "empower": "Let them lead, ask for their help",
 }
-
-
-def _user(user: User | None) -> User | None:
-    return user if user is not None and user.is_authenticated else None
 
 
 def _audit(*, acting_user: User | None, action: str, target: Any, unit_id: int | None, changes: dict) -> None:
@@ -106,7 +103,7 @@ def support_contact_add(
     plan" dates the plan's review.
     """
     rep = Rep.objects.select_for_update().select_related("person__branch").get(pk=rep.pk)
-    contact = SupportContact(rep=rep, recorded_by=_user(acting_user), **data)
+    contact = SupportContact(rep=rep, recorded_by=user_or_none(acting_user), **data)
     contact.full_clean()
     _not_in_future(contact.on, "on", "contact")
     contact.save()
@@ -155,11 +152,11 @@ def _action_add(
         support_contact=support_contact,
         description=description,
         due_on=due_on,
-        created_by=_user(acting_user),
+        created_by=user_or_none(acting_user),
     )
     if who == OWNER_ME:
         # The co-ordinator: as a person if their login has one, else by name.
-        user = _user(acting_user)
+        user = user_or_none(acting_user)
         if user is not None and user.person_id:
             action.owner_id = user.person_id
         else:
@@ -182,7 +179,7 @@ def plan_action_add(*, acting_user: User | None, rep: Rep, data: dict[str, Any])
         rep=rep,
         is_plan=True,
         owner=rep.person,
-        created_by=_user(acting_user),
+        created_by=user_or_none(acting_user),
         **data,
     )
     action.full_clean()
@@ -222,7 +219,7 @@ def action_toggle(*, acting_user: User | None, action: Action, today: datetime.d
 @transaction.atomic
 def recognition_add(*, acting_user: User | None, rep: Rep, data: dict[str, Any]) -> Recognition:
     """Record thanks or recognition given to a rep (the A of the ABC(D&E))."""
-    recognition = Recognition(rep=rep, recorded_by=_user(acting_user), **data)
+    recognition = Recognition(rep=rep, recorded_by=user_or_none(acting_user), **data)
     recognition.full_clean()
     _not_in_future(recognition.on, "on", "recognition")
     recognition.save()

@@ -232,6 +232,7 @@ class RepMoveForm(GovukFormMixin, forms.Form):
     reason = forms.ChoiceField(
         label="Why did they stand down?",
         choices=[("", "Choose a reason"), *StandDownReason.choices],
+        help_text="Only if they stood down.",
         required=False,
     )
     on = date_field("Date", initial=datetime.date.today, validators=[not_in_future])
