@@ -302,6 +302,11 @@ def _with_database(name: str) -> str:
 # Running them -----------------------------------------------------------------------------------
 
 
+def _rounded(value: float) -> float:
+    """Two decimals, or three significant figures for a figure below 1 (a small import's ratio is 0.004)."""
+    return round(value, 2) if abs(value) >= 1 else float(f"{value:.3g}")
+
+
 def run_benchmarks(
     *,
     requests: int,
@@ -331,7 +336,7 @@ def run_benchmarks(
         log(f"Timing {function.__name__}...")
         values |= function(run)
     results = [
-        Result(name=_with_database(name), value=round(value, 2), requests=requests) for name, value in values.items()
+        Result(name=_with_database(name), value=_rounded(value), requests=requests) for name, value in values.items()
     ]
     write_results(output_dir / "results.json", {result.name: result.value for result in results})
     return results

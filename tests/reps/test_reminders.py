@@ -50,7 +50,9 @@ def quiet_rep(world, *, days: int, name: str = "Dev Patel", contacted: bool = Tr
     if contacted:
         SupportContact.objects.create(rep=rep, on=days_ago(days))
     else:
-        Rep.objects.filter(pk=rep.pk).update(created_at=timezone.now() - datetime.timedelta(days=days))
+        # Midday, local time: `days` ago by the calendar whatever the time of day and the clocks' change.
+        added = timezone.make_aware(datetime.datetime.combine(days_ago(days), datetime.time(12)))
+        Rep.objects.filter(pk=rep.pk).update(created_at=added)
     return rep
 
 
