@@ -35,6 +35,7 @@ trap stop INT TERM EXIT
 sleep 2
 echo
 echo "Learning Desk is running at http://$HOST_PORT/  (Ctrl-C stops it, the task worker and the reminders)"
+echo "The emails it sends are written to var/mail/ (one file per sending), not sent."
 $BIN/python manage.py seed_demo --print-logins
 # Whichever of the two stops first brings the other down.
 wait -n "$web" "$worker"
