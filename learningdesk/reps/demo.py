@@ -784,9 +784,15 @@ def spread_reps(*, count: int, rng: random.Random, today: datetime.date, log: Ca
 
 def _someone_at(workplace_id: int, taken: set[int], rng: random.Random) -> tuple[int, int] | None:
     """A member at the workplace who is not a rep yet: (person id, branch id)."""
-    members = Person.objects.filter(workplace_id=workplace_id, status=Person.Status.MEMBER).order_by("pk")
+    # Read from the (workplace, status) index and sorted here: "order by id limit 5" makes PostgreSQL walk the
+    # whole people table by id for a workplace with no members (0.4 s each, minutes for the national demo).
+    members = sorted(
+        Person.objects.filter(workplace_id=workplace_id, status=Person.Status.MEMBER)
+        .order_by()
+        .values_list("pk", "branch_id")
+    )
     for offset in (rng.randrange(60), 0):
-        for person in members.values_list("pk", "branch_id")[offset : offset + 5]:
+        for person in members[offset : offset + 5]:
             if person[0] not in taken:
                 return person
     return None
