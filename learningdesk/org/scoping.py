@@ -18,7 +18,7 @@ from learningdesk.accounts.models import AuditEvent, User
 from learningdesk.imports.models import MemberImport
 from learningdesk.org import roles
 from learningdesk.org.models import Employer, OrgUnit, Person, Role, RoleAssignment, Workplace
-from learningdesk.reps.models import Action, RecruitmentTarget, Rep, RepMeeting, Stage
+from learningdesk.reps.models import Action, EmployerNotification, RecruitmentTarget, Rep, RepMeeting, Stage
 
 STEPLEN = OrgUnit.steplen
 
@@ -368,6 +368,17 @@ def loggable_reps(user: User) -> QuerySet[Rep]:
 def get_rep_for_user(user: User, pk: object, *, for_change: bool = False) -> Rep:
     qs = editable_reps(user) if for_change else visible_reps(user)
     return _get(qs.select_related("person__branch", "person__workplace"), pk)  # type: ignore[return-value]
+
+
+def visible_rep_notifications(user: User) -> QuerySet[EmployerNotification]:
+    """Notices to employers about the reps the user may see (scoped through the rep)."""
+    return EmployerNotification.objects.filter(rep__in=visible_reps(user)).select_related(
+        "rep__person__branch", "rep__kind", "employer", "recorded_by"
+    )
+
+
+def get_rep_notification_for_user(user: User, pk: object) -> EmployerNotification:
+    return _get(visible_rep_notifications(user), pk)  # type: ignore[return-value]
 
 
 def may_manage_reps(user: User) -> bool:

@@ -5,15 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
-from learningdesk.accounts.models import User
 from learningdesk.core.http import AuthenticatedRequest
 from learningdesk.org import roles, scoping
 from learningdesk.org.models import OrgUnit
@@ -36,17 +34,6 @@ def _show_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         return
     for name, errors in error.error_dict.items():
         form.add_error(name if name in form.fields else None, errors)
-
-
-def visible_notifications(user: User) -> QuerySet[EmployerNotification]:
-    """Notifications of the reps the user may see (scoped through the rep, like everything of a rep's)."""
-    return EmployerNotification.objects.filter(rep__in=scoping.visible_reps(user)).select_related(
-        "rep__person__branch", "rep__kind", "employer", "recorded_by"
-    )
-
-
-def get_notification_for_user(user: User, pk: int) -> EmployerNotification:
-    return get_object_or_404(visible_notifications(user), pk=pk)
 
 
 def _file(content: bytes, content_type: str, filename: str, *, as_attachment: bool = True) -> HttpResponse:
@@ -123,7 +110,7 @@ def notify(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def notification_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    notification = get_notification_for_user(request.user, pk)
+    notification = scoping.get_rep_notification_for_user(request.user, pk)
     rep = notification.rep
     today = timezone.localdate()
     return render(
@@ -142,13 +129,13 @@ def notification_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def letter_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    letter = _letter(get_notification_for_user(request.user, pk))
+    letter = _letter(scoping.get_rep_notification_for_user(request.user, pk))
     return _file(letters.letter_pdf(letter), letters.PDF_TYPE, f"{letter.file_stem}.pdf")
 
 
 @require_GET
 def letter_docx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    letter = _letter(get_notification_for_user(request.user, pk))
+    letter = _letter(scoping.get_rep_notification_for_user(request.user, pk))
     return _file(letters.letter_docx(letter), letters.DOCX_TYPE, f"{letter.file_stem}.docx")
 
 
