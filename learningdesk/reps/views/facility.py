@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -13,32 +12,25 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from learningdesk.core.forms import add_service_errors
 from learningdesk.core.http import AuthenticatedRequest
 from learningdesk.core.pagination import paginate
 from learningdesk.org import scoping
 from learningdesk.reps import facility
 from learningdesk.reps.forms.facility import AllowanceForm, ConversationForm, ReportFilterForm, TimeEntryForm
 from learningdesk.reps.models import FacilityAllowance, Rep
+from learningdesk.reps.views.register import rep_crumbs as register_rep_crumbs
 
 Crumbs = list[tuple[str, str | None]]
 # The report lists the employers with the most agreed time; the filter reaches any other.
 REPORT_EMPLOYERS = 50
 
 
-def show_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the form's fields; errors about other fields go on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 def rep_crumbs(request: AuthenticatedRequest, rep: Rep) -> Crumbs:
     """Back to the rep's own page for a rep logging for themselves, else to the rep's page on the register."""
     if rep.person_id == request.user.person_id:
         return [("My rep page", reverse("reps:own"))]
-    return [("Reps", reverse("reps:register")), (rep.person.full_name, reverse("reps:detail", args=[rep.pk]))]
+    return register_rep_crumbs(rep)
 
 
 def _rep_to_log_for(request: AuthenticatedRequest) -> tuple[Rep | None, QuerySet[Rep] | None]:
@@ -90,7 +82,7 @@ def time_log(request: AuthenticatedRequest) -> HttpResponse:
                 employer=data.get("employer"),
             )
         except ValidationError as error:
-            show_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             # The page it goes to confirms it, with "Log more time" and the totals: no banner as well.
             return redirect(f"{reverse('reps:time_log')}?rep={rep.pk}&logged={entry.pk}")
@@ -151,7 +143,7 @@ def conversation_log(request: AuthenticatedRequest) -> HttpResponse:
                 wants_to_be_rep=data["wants_to_be_rep"],
             )
         except ValidationError as error:
-            show_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _conversation_message(result))
             return redirect(f"{reverse('reps:conversation_log')}?rep={rep.pk}")
@@ -223,7 +215,7 @@ def allowance_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 notes=data["notes"],
             )
         except ValidationError as error:
-            show_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

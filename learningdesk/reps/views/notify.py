@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -12,28 +11,18 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
+from learningdesk.core.forms import add_service_errors
 from learningdesk.core.http import AuthenticatedRequest
 from learningdesk.org import roles, scoping
 from learningdesk.org.models import OrgUnit
 from learningdesk.reps import letters, reminders, selectors, services
 from learningdesk.reps.forms.notify import NotifyForm, RepSettingsForm
-from learningdesk.reps.models import EmployerNotification, Rep, training_deadline
+from learningdesk.reps.models import EmployerNotification, training_deadline
+from learningdesk.reps.views.register import rep_crumbs
 
 Crumbs = list[tuple[str, str | None]]
 # A regional or national co-ordinator may look after many units: past this many, no select of them.
 UNIT_CHOICES_LIMIT = 200
-
-
-def _rep_crumbs(rep: Rep) -> Crumbs:
-    return [("Reps", reverse("reps:register")), (rep.person.full_name, reverse("reps:detail", args=[rep.pk]))]
-
-
-def _show_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _file(content: bytes, content_type: str, filename: str, *, as_attachment: bool = True) -> HttpResponse:
@@ -81,7 +70,7 @@ def notify(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 contact=form.contact,
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             rep.refresh_from_db()
             if rep.owes_training and rep.training_due_by:
@@ -103,7 +92,7 @@ def notify(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "statutory": rep.kind.has_statutory_rights,
             "deadline_if_sent_today": training_deadline(today),
             "earlier": list(rep.notifications.select_related("employer").order_by("sent_on")),
-            "crumbs": _rep_crumbs(rep),
+            "crumbs": rep_crumbs(rep),
         },
     )
 
@@ -122,7 +111,7 @@ def notification_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "deadline": selectors.deadline_for(rep, today),
             "is_first": rep.notified_on == notification.sent_on,
             "letter": _letter(notification),
-            "crumbs": _rep_crumbs(rep),
+            "crumbs": rep_crumbs(rep),
         },
     )
 

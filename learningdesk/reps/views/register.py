@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from learningdesk.core.forms import add_service_errors
 from learningdesk.core.http import AuthenticatedRequest
 from learningdesk.core.pagination import paginate
 from learningdesk.org import scoping
@@ -39,15 +39,6 @@ def register_crumbs() -> Crumbs:
 
 def rep_crumbs(rep: Rep) -> Crumbs:
     return [*register_crumbs(), (rep.person.full_name, reverse("reps:detail", args=[rep.pk]))]
-
-
-def show_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the form's fields; errors about other fields go on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _may_add_to(request: AuthenticatedRequest, person: Person) -> bool:
@@ -108,7 +99,7 @@ def add(request: AuthenticatedRequest) -> HttpResponse:
                 barriers=data["barriers"],
             )
         except ValidationError as error:
-            show_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{person.full_name} added to the register as {rep.get_stage_display().lower()}.")
             return redirect("reps:detail", pk=rep.pk)
@@ -176,7 +167,7 @@ def edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             rep.refresh_from_db()
-            show_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{rep.person.full_name}'s details saved.")
             return redirect("reps:detail", pk=rep.pk)
@@ -199,7 +190,7 @@ def move(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 reason=data["reason"],
             )
         except ValidationError as error:
-            show_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{rep.person.full_name} is now: {moved.get_stage_display().lower()}.")
             return redirect("reps:detail", pk=rep.pk)
@@ -217,7 +208,7 @@ def training_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             record = services.training_add(acting_user=request.user, rep=rep, data=form.cleaned_data)
         except ValidationError as error:
-            show_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{record.course} added to {rep.person.full_name}'s training.")
             return redirect("reps:detail", pk=rep.pk)
@@ -238,7 +229,7 @@ def training_edit(request: AuthenticatedRequest, pk: int, training_pk: int) -> H
         try:
             services.training_update(acting_user=request.user, record=record, data=form.cleaned_data)
         except ValidationError as error:
-            show_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{record.course} saved.")
             return redirect("reps:detail", pk=rep.pk)

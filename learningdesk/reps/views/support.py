@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -14,29 +13,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from learningdesk.core.forms import add_service_errors
 from learningdesk.core.http import AuthenticatedRequest
 from learningdesk.core.pagination import paginate
 from learningdesk.org import scoping
 from learningdesk.reps import support
 from learningdesk.reps.forms.support import AgreedActionFormSet, PlanActionForm, RecognitionForm, SupportContactForm
 from learningdesk.reps.models import Action, Rep
+from learningdesk.reps.views.register import rep_crumbs
 
 
 def rep_url(rep: Rep) -> str:
     return reverse("reps:detail", args=[rep.pk])
-
-
-def rep_crumbs(rep: Rep) -> list[tuple[str, str | None]]:
-    return [("ULRs", reverse("reps:register")), (rep.person.full_name, rep_url(rep))]
-
-
-def add_service_errors(form: BaseForm, error: ValidationError) -> None:
-    """Show a service's validation errors on the form: by the field they name, else at the top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, field_errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, field_errors)
 
 
 # The support log --------------------------------------------------------------------------------
