@@ -405,24 +405,23 @@ def get_rep_meeting_for_user(user: User, pk: object, *, for_change: bool = False
     return _get(qs, pk)  # type: ignore[return-value]
 
 
-def visible_actions(user: User) -> QuerySet[Action]:
-    """Actions of units in the user's subtrees, and actions the user owns."""
+def _actions(user: User, paths: tuple[str, ...]) -> QuerySet[Action]:
+    """Actions of units in the subtrees, and (while the user has a role) their own, as owner or as the rep."""
     scope = get_scope(user)
-    q = _in_subtrees("unit", scope.see)
+    q = _in_subtrees("unit", paths)
     person_id = _own_person_id(user)
     if person_id is not None and not scope.is_empty:
         q |= Q(owner_id=person_id) | Q(rep__person_id=person_id)
     return Action.objects.filter(q).select_related("owner", "rep__person")
+
+
+def visible_actions(user: User) -> QuerySet[Action]:
+    return _actions(user, get_scope(user).see)
 
 
 def changeable_actions(user: User) -> QuerySet[Action]:
     """Actions a user may tick off: those in their editable subtrees, and their own."""
-    scope = get_scope(user)
-    q = _in_subtrees("unit", scope.edit)
-    person_id = _own_person_id(user)
-    if person_id is not None and not scope.is_empty:
-        q |= Q(owner_id=person_id) | Q(rep__person_id=person_id)
-    return Action.objects.filter(q).select_related("owner", "rep__person")
+    return _actions(user, get_scope(user).edit)
 
 
 def get_action_for_user(user: User, pk: object, *, for_change: bool = False) -> Action:

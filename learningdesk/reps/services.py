@@ -301,11 +301,7 @@ def training_add(*, acting_user: User | None, rep: Rep, data: dict[str, Any]) ->
     an initial course booked but not yet done moves them to "training booked"."""
     rep = Rep.objects.select_for_update().select_related("person", "kind").get(pk=rep.pk)
     record = TrainingRecord(rep=rep, recorded_by=user_or_none(acting_user), **data)
-    record.full_clean()
-    if record.completed and record.on > timezone.localdate():
-        raise ValidationError({"completed": "A course in the future cannot be completed yet."})
-    record.save()
-    _after_training_change(acting_user=acting_user, rep=rep, record=record)
+    _training_save(acting_user=acting_user, rep=rep, record=record)
     _audit(
         acting_user=acting_user,
         action=AuditEvent.Action.CREATED,
@@ -321,11 +317,7 @@ def training_update(*, acting_user: User | None, record: TrainingRecord, data: d
     rep = Rep.objects.select_for_update().select_related("person", "kind").get(pk=record.rep_id)
     for name, value in data.items():
         setattr(record, name, value)
-    record.full_clean()
-    if record.completed and record.on > timezone.localdate():
-        raise ValidationError({"completed": "A course in the future cannot be completed yet."})
-    record.save()
-    _after_training_change(acting_user=acting_user, rep=rep, record=record)
+    _training_save(acting_user=acting_user, rep=rep, record=record)
     _audit(
         acting_user=acting_user,
         action=AuditEvent.Action.CHANGED,
@@ -334,6 +326,14 @@ def training_update(*, acting_user: User | None, record: TrainingRecord, data: d
         changes={"fields": sorted(data)},
     )
     return record
+
+
+def _training_save(*, acting_user: User | None, rep: Rep, record: TrainingRecord) -> None:
+    record.full_clean()
+    if record.completed and record.on > timezone.localdate():
+        raise ValidationError({"completed": "A course in the future cannot be completed yet."})
+    record.save()
+    _after_training_change(acting_user=acting_user, rep=rep, record=record)
 
 
 def _after_training_change(*, acting_user: User | None, rep: Rep, record: TrainingRecord) -> None:

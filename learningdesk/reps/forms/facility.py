@@ -36,13 +36,15 @@ class EmployerChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-def _rep_field(reps: QuerySet[Rep] | None) -> RepChoiceField | None:
+def _set_rep_field(form: forms.Form, reps: QuerySet[Rep] | None) -> None:
+    """Ask which role, for someone who holds several; otherwise there is no question."""
     if reps is None:
-        return None
-    return RepChoiceField(
+        del form.fields["rep"]
+        return
+    form.fields["rep"] = RepChoiceField(
         queryset=reps,
         label="Which of your roles is this for?",
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "govuk-radios__input"}),
         empty_label=None,
         error_messages={"required": "Select which of your roles this is for"},
     )
@@ -106,11 +108,7 @@ class TimeEntryForm(GovukFormMixin, forms.Form):
     ) -> None:
         kwargs.setdefault("initial", {}).setdefault("on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        rep_field = _rep_field(reps)
-        if rep_field is None:
-            del self.fields["rep"]
-        else:
-            self.fields["rep"] = rep_field
+        _set_rep_field(self, reps)
         if employers and len(employers) > 1:
             self.fields["employer"] = EmployerChoiceField(
                 queryset=Employer.objects.filter(pk__in=[e.pk for e in employers]).order_by("name"),
@@ -182,12 +180,7 @@ class ConversationForm(GovukFormMixin, forms.Form):
     ) -> None:
         kwargs.setdefault("initial", {}).setdefault("on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        rep_field = _rep_field(reps)
-        if rep_field is None:
-            del self.fields["rep"]
-        else:
-            self.fields["rep"] = rep_field
-            rep_field.widget.attrs["class"] = "govuk-radios__input"
+        _set_rep_field(self, reps)
         self.people = people if people is not None else Person.objects.none()
 
     def clean_on(self) -> datetime.date:
