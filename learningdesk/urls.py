@@ -14,6 +14,8 @@ urlpatterns = [
     path("password-reset/done/", account_views.password_reset_complete, name="password_reset_complete"),
     path("people/imports/", include("learningdesk.imports.urls")),
     path("reps/", include("learningdesk.reps.urls")),
+    path("learning/", include("learningdesk.learning.urls")),
+    path("learn/", include("learningdesk.learning.public_urls")),
     path("", include("learningdesk.org.urls")),
     path("", include("learningdesk.accounts.urls")),
 ]

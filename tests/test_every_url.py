@@ -76,14 +76,20 @@ SCOPED_LISTS = {
     "imports:upload",
 }
 
-# Each part of the ULR network lists its own URLs in tests/reps/urls_<part>.py.
-for _module in pkgutil.iter_modules([str(Path(__file__).parent / "reps")]):
-    if _module.name.startswith("urls_"):
-        _urls = importlib.import_module(f"tests.reps.{_module.name}")
-        DERBY_RECORD.update(_urls.DERBY_RECORD)
-        SCOPED_LISTS.update(_urls.SCOPED_LISTS)
+PUBLIC_ARGS: dict[str, Callable[[World], dict]] = {
+    "password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "set-password"},
+}
 
-PUBLIC_ARGS = {"password_reset_confirm": {"uidb64": "MQ", "token": "set-password"}}
+# The ULR network and the learning programme list their own URLs in tests/<app>/urls_<part>.py, each with
+# DERBY_RECORD and SCOPED_LISTS, and (for pages without a login) PUBLIC and PUBLIC_ARGS.
+for _package in ("reps", "learning"):
+    for _module in pkgutil.iter_modules([str(Path(__file__).parent / _package)]):
+        if _module.name.startswith("urls_"):
+            _urls = importlib.import_module(f"tests.{_package}.{_module.name}")
+            DERBY_RECORD.update(_urls.DERBY_RECORD)
+            SCOPED_LISTS.update(_urls.SCOPED_LISTS)
+            PUBLIC.update(getattr(_urls, "PUBLIC", set()))
+            PUBLIC_ARGS.update(getattr(_urls, "PUBLIC_ARGS", {}))
 
 
 def all_url_names(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
@@ -136,7 +142,8 @@ def test_scoped_pages_show_nothing_of_another_branch(world, name):
 
 @pytest.mark.parametrize("name", sorted(PUBLIC - {"logout"}))
 def test_public_pages_open_without_signing_in(world, client, name):
-    response = client.get(reverse(name, kwargs=PUBLIC_ARGS.get(name, {})))
+    kwargs = PUBLIC_ARGS[name](world) if name in PUBLIC_ARGS else {}
+    response = client.get(reverse(name, kwargs=kwargs))
     assert response.status_code in (200, 302)
     if response.status_code == 302:
         assert not response["Location"].startswith(reverse("login"))

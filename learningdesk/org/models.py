@@ -260,6 +260,9 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(
+        max_length=200, blank=True, help_text="Where it was given, for example the sign-up form of an activity."
+    )
 
     class Meta:
         ordering = ["kind"]

@@ -16,6 +16,18 @@ from django.utils import timezone
 
 from learningdesk.accounts.models import AuditEvent, User
 from learningdesk.imports.models import MemberImport
+from learningdesk.learning.models import (
+    Activity,
+    ActivityHelper,
+    JoinLead,
+    LearningCentre,
+    Outcome,
+    Provider,
+    Resource,
+    Room,
+    Session,
+    SignUp,
+)
 from learningdesk.org import roles
 from learningdesk.org.models import Employer, OrgUnit, Person, Role, RoleAssignment, Workplace
 from learningdesk.reps.models import Action, EmployerNotification, RecruitmentTarget, Rep, RepMeeting, Stage
@@ -434,4 +446,188 @@ def visible_recruitment_targets(user: User) -> QuerySet[RecruitmentTarget]:
 
 def get_recruitment_target_for_user(user: User, pk: object) -> RecruitmentTarget:
     qs = RecruitmentTarget.objects.filter(_in_subtrees("unit", get_scope(user).edit)).select_related("unit", "kind")
+    return _get(qs, pk)  # type: ignore[return-value]
+
+
+# The learning programme -------------------------------------------------------------------------
+# Activities belong to a unit. Co-ordinators and officers see those of their subtrees; a ULR those of the
+# branches of their workplaces. Whoever organises or helps with an activity may run it (sign people up at
+# a stall, take the register, record outcomes); co-ordinators may run and change everything in their subtree.
+
+
+def _ulr_branches(scope: Scope) -> QuerySet[Workplace]:
+    return Workplace.objects.filter(pk__in=scope.workplace_ids).values("branch")  # type: ignore[return-value]
+
+
+def _activities_q(user: User, paths: tuple[str, ...], *, with_ulr_branches: bool) -> Q:
+    scope = get_scope(user)
+    q = _in_subtrees("unit", paths)
+    if with_ulr_branches and scope.workplace_ids:
+        q |= Q(unit__in=_ulr_branches(scope))
+    person_id = _own_person_id(user)
+    if person_id is not None and not scope.is_empty:
+        q |= Q(organiser_id=person_id) | Q(pk__in=ActivityHelper.objects.filter(person_id=person_id).values("activity"))
+    return q
+
+
+def visible_activities(user: User) -> QuerySet[Activity]:
+    q = _activities_q(user, get_scope(user).see, with_ulr_branches=True)
+    return Activity.objects.filter(q).select_related("unit", "type", "subject")
+
+
+def runnable_activities(user: User) -> QuerySet[Activity]:
+    """Activities whose sign-ups, register and outcomes the user may handle."""
+    q = _activities_q(user, get_scope(user).edit, with_ulr_branches=True)
+    return Activity.objects.filter(q).select_related("unit", "type", "subject")
+
+
+def editable_activities(user: User) -> QuerySet[Activity]:
+    """Activities whose details and sessions the user may change: their subtree's, and those they organise."""
+    scope = get_scope(user)
+    q = _in_subtrees("unit", scope.edit)
+    person_id = _own_person_id(user)
+    if person_id is not None and not scope.is_empty:
+        q |= Q(organiser_id=person_id)
+    return Activity.objects.filter(q).select_related("unit", "type", "subject")
+
+
+def get_activity_for_user(user: User, pk: object, *, for_change: bool = False, to_run: bool = False) -> Activity:
+    if for_change:
+        qs = editable_activities(user)
+    elif to_run:
+        qs = runnable_activities(user)
+    else:
+        qs = visible_activities(user)
+    return _get(qs.select_related("provider", "organiser", "unit__kind"), pk)  # type: ignore[return-value]
+
+
+def may_add_activities(user: User) -> bool:
+    return bool(get_scope(user).edit)
+
+
+def units_for_activities(user: User) -> QuerySet[OrgUnit]:
+    """Units a user may organise learning for: their editable subtrees."""
+    return editable_units(user)
+
+
+def visible_sessions(user: User) -> QuerySet[Session]:
+    return Session.objects.filter(activity__in=visible_activities(user).values("pk")).select_related("activity")
+
+
+def get_session_for_user(user: User, pk: object, *, for_change: bool = False, to_run: bool = False) -> Session:
+    if for_change:
+        activities = editable_activities(user)
+    elif to_run:
+        activities = runnable_activities(user)
+    else:
+        activities = visible_activities(user)
+    qs = Session.objects.filter(activity__in=activities.values("pk")).select_related(
+        "activity", "activity__unit", "workplace", "room__centre"
+    )
+    return _get(qs, pk)  # type: ignore[return-value]
+
+
+def visible_sign_ups(user: User) -> QuerySet[SignUp]:
+    return SignUp.objects.filter(session__activity__in=visible_activities(user).values("pk")).select_related(
+        "person", "session__activity"
+    )
+
+
+def get_sign_up_for_user(user: User, pk: object, *, to_run: bool = False) -> SignUp:
+    activities = runnable_activities(user) if to_run else visible_activities(user)
+    qs = SignUp.objects.filter(session__activity__in=activities.values("pk")).select_related(
+        "person", "session__activity__unit"
+    )
+    return _get(qs, pk)  # type: ignore[return-value]
+
+
+def visible_outcomes(user: User) -> QuerySet[Outcome]:
+    return Outcome.objects.filter(activity__in=visible_activities(user).values("pk")).select_related(
+        "person", "activity"
+    )
+
+
+def get_outcome_for_user(user: User, pk: object, *, to_run: bool = False) -> Outcome:
+    activities = runnable_activities(user) if to_run else visible_activities(user)
+    qs = Outcome.objects.filter(activity__in=activities.values("pk")).select_related("person", "activity")
+    return _get(qs, pk)  # type: ignore[return-value]
+
+
+def _shared_downwards_q(scope: Scope, paths: tuple[str, ...]) -> Q:
+    """Records of units in the subtrees, or of the units above them (a national provider, say)."""
+    q = _in_subtrees("unit", paths)
+    ancestors = ancestor_paths(paths)
+    if ancestors:
+        q |= Q(unit__path__in=ancestors)
+    if scope.workplace_ids:
+        q |= Q(unit__in=_ulr_branches(scope))
+    return q
+
+
+def visible_providers(user: User) -> QuerySet[Provider]:
+    scope = get_scope(user)
+    if scope.is_empty:
+        return Provider.objects.none()
+    return Provider.objects.filter(_shared_downwards_q(scope, scope.see)).select_related("unit")
+
+
+def editable_providers(user: User) -> QuerySet[Provider]:
+    return Provider.objects.filter(_in_subtrees("unit", get_scope(user).edit)).select_related("unit")
+
+
+def get_provider_for_user(user: User, pk: object, *, for_change: bool = False) -> Provider:
+    return _get(editable_providers(user) if for_change else visible_providers(user), pk)  # type: ignore[return-value]
+
+
+def visible_centres(user: User) -> QuerySet[LearningCentre]:
+    scope = get_scope(user)
+    if scope.is_empty:
+        return LearningCentre.objects.none()
+    return LearningCentre.objects.filter(_shared_downwards_q(scope, scope.see)).select_related("unit", "workplace")
+
+
+def editable_centres(user: User) -> QuerySet[LearningCentre]:
+    return LearningCentre.objects.filter(_in_subtrees("unit", get_scope(user).edit)).select_related("unit", "workplace")
+
+
+def get_centre_for_user(user: User, pk: object, *, for_change: bool = False) -> LearningCentre:
+    return _get(editable_centres(user) if for_change else visible_centres(user), pk)  # type: ignore[return-value]
+
+
+def bookable_rooms(user: User) -> QuerySet[Room]:
+    """Rooms a user may book for a session: those of the centres they can see and still open."""
+    today = timezone.localdate()
+    return (
+        Room.objects.filter(centre__in=visible_centres(user).values("pk"))
+        .filter(Q(centre__closed_on__isnull=True) | Q(centre__closed_on__gt=today))
+        .select_related("centre")
+    )
+
+
+def get_room_for_user(user: User, pk: object) -> Room:
+    qs = Room.objects.filter(centre__in=editable_centres(user).values("pk")).select_related("centre")
+    return _get(qs, pk)  # type: ignore[return-value]
+
+
+def visible_resources(user: User) -> QuerySet[Resource]:
+    scope = get_scope(user)
+    if scope.is_empty:
+        return Resource.objects.none()
+    return Resource.objects.filter(_shared_downwards_q(scope, scope.see)).select_related("unit", "owner")
+
+
+def editable_resources(user: User) -> QuerySet[Resource]:
+    return Resource.objects.filter(_in_subtrees("unit", get_scope(user).edit)).select_related("unit", "owner")
+
+
+def get_resource_for_user(user: User, pk: object, *, for_change: bool = False) -> Resource:
+    return _get(editable_resources(user) if for_change else visible_resources(user), pk)  # type: ignore[return-value]
+
+
+def visible_join_leads(user: User) -> QuerySet[JoinLead]:
+    return JoinLead.objects.filter(_in_subtrees("unit", get_scope(user).see)).select_related("person", "activity")
+
+
+def get_join_lead_for_user(user: User, pk: object) -> JoinLead:
+    qs = JoinLead.objects.filter(_in_subtrees("unit", get_scope(user).edit)).select_related("person", "activity")
     return _get(qs, pk)  # type: ignore[return-value]

@@ -14,12 +14,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.template.loader import render_to_string
 from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+
+from learningdesk.core.pdf import render_pdf
 
 BRAND = "4b2a6b"
 PDF_TYPE = "application/pdf"
@@ -173,19 +174,9 @@ def letter_file_stem(snapshot: dict[str, Any], *, draft: bool = False) -> str:
     return "-".join(part for part in parts if part)
 
 
-def _no_fetching(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """The letter needs nothing from outside: no web fonts, images or file:// reads."""
-    raise ValueError(f"The letter may not load {url}")
-
-
 def letter_pdf(letter: Letter) -> bytes:
     """The letter as an A4 PDF (WeasyPrint)."""
-    from weasyprint import HTML  # imported here: it loads Pango, which only the letter views need
-
-    html = render_to_string("reps/letters/notification.html", {"letter": letter})
-    pdf = HTML(string=html, url_fetcher=_no_fetching).write_pdf()
-    assert pdf is not None
-    return pdf
+    return render_pdf("reps/letters/notification.html", {"letter": letter})
 
 
 def _rule_under(paragraph: Any, colour: str = BRAND) -> None:

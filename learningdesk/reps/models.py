@@ -153,6 +153,7 @@ class Method(models.TextChoices):
     BENEFITS = "benefits", "Publicising the benefits"
     SOG_MEETING = "sog_meeting", "Speaking at a SOG meeting"
     CONVERSATION = "conversation", "A conversation with a rep"
+    SIGN_UP = "sign_up", "Said so when signing up for learning"
     OTHER = "other", "Another way"
 
 

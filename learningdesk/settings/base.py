@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "learningdesk.org",
     "learningdesk.imports",
     "learningdesk.reps",
+    "learningdesk.learning",
     "learningdesk.core",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -159,6 +160,10 @@ STATIC_URL = "/static/"
 # collectstatic's output (production); whitenoise serves it.
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Uploaded files (learning resources): never served directly; a view checks who may download each one.
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LearningConfig(AppConfig):
+    name = "learningdesk.learning"
+    verbose_name = "The learning programme"
+    default_auto_field = "django.db.models.BigAutoField"
