@@ -10,13 +10,15 @@ worker=$!
 $BIN/python manage.py runserver "$HOST_PORT" &
 web=$!
 
-# Training-deadline warnings and weekly digests (to the console or file mail backend in development).
+# Training-deadline warnings and weekly digests, learners' reminders and lapsed waiting-list offers
+# (to the console or file mail backend in development).
 # Each email is sent once however often this runs; production runs it from cron or a systemd timer.
 remind_hourly() {
   local nap=""
   trap 'kill "$nap" 2>/dev/null; exit 0' TERM INT
   while true; do
     $BIN/python manage.py send_rep_reminders || echo "send_rep_reminders failed: trying again in an hour" >&2
+    $BIN/python manage.py send_learning_emails || echo "send_learning_emails failed: trying again in an hour" >&2
     sleep 3600 &
     nap=$!
     wait "$nap"

@@ -37,6 +37,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from learningdesk.accounts.models import User
+from learningdesk.learning.demo import build_demo_learning
 from learningdesk.org import demo, scoping
 from learningdesk.reps.demo import build_demo_reps
 
@@ -237,6 +238,8 @@ def load_by_import(*, people: int, output_dir: Path, log: Callable[[str], object
     again, _peak = _timed_import(path)
     log("Adding the reps (1,000+ at national size)...")
     build_demo_reps(seed=demo.DEFAULT_SEED, log=log)
+    log("Adding the learning programme (100,000 sign-ups at national size)...")
+    build_demo_learning(seed=demo.DEFAULT_SEED, log=log)
     results = {
         "import_rows_per_s": people / seconds,
         "import_seconds": seconds,

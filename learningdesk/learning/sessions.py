@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from learningdesk.accounts.models import AuditEvent, User
 from learningdesk.accounts.services import audit_record
+from learningdesk.learning import tasks
 from learningdesk.learning.models import PLACE_HOLDING, Room, Session, SignUp
 
 
@@ -93,8 +92,6 @@ def session_save(session: Session, *, acting_user: User | None = None) -> Sessio
 
 def session_cancel(session: Session, *, acting_user: User | None = None) -> int:
     """Cancel a session: every live sign-up is cancelled and the learner told. Returns how many were told."""
-    from learningdesk.learning import emails
-
     if session.starts_at <= timezone.now():
         raise ValidationError("A session that has started cannot be cancelled: take the register instead.")
     with transaction.atomic():
@@ -118,6 +115,6 @@ def session_cancel(session: Session, *, acting_user: User | None = None) -> int:
             changes={"fields": ["cancelled"]},
         )
         for pk in live:
-            transaction.on_commit(partial(emails.send_session_cancelled, pk))
+            tasks.queue(tasks.send_session_cancelled_email, pk)
     session.is_cancelled = True
     return len(live)

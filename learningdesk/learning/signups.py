@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -19,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from learningdesk.accounts.models import User
+from learningdesk.learning import tasks
 from learningdesk.learning.models import LIVE, PLACE_HOLDING, Session, SignUp
 from learningdesk.org.models import Consent, OrgUnit, Person, Workplace
 
@@ -152,6 +152,9 @@ def sign_up(
     method = Consent.Method.ONLINE if source == SignUp.Source.PUBLIC else Consent.Method.IN_PERSON
     try:
         with transaction.atomic():
+            # Sign-ups for one session go one at a time (PostgreSQL: the session's row lock; SQLite: its write
+            # lock), so the same new learner pressing "sign up" twice is matched, not made twice.
+            Session.objects.select_for_update().only("pk").get(pk=session.pk)
             person = person or match_person(details, unit) or _new_contact(details, unit)
             existing = SignUp.objects.filter(session=session, person=person, status__in=LIVE).first()
             if existing is not None:
@@ -198,9 +201,7 @@ def sign_up(
             raise
         raise DuplicateSignUp(existing) from error
     if not walk_in:
-        from learningdesk.learning import emails
-
-        transaction.on_commit(lambda: emails.send_sign_up_confirmation(record.pk))
+        tasks.queue(tasks.send_sign_up_email, record.pk)
     return record
 
 
@@ -241,10 +242,8 @@ def offer_next(session: Session, *, now: datetime.datetime | None = None) -> lis
             waiting.offer_expires_at = expires
             waiting.save(update_fields=["status", "offered_at", "offer_expires_at"])
             offered.append(waiting)
-    from learningdesk.learning import emails
-
     for record in offered:
-        transaction.on_commit(partial(emails.send_offer, record.pk))
+        tasks.queue(tasks.send_offer_email, record.pk)
     return offered
 
 
@@ -258,9 +257,7 @@ def accept_offer(record: SignUp) -> SignUp:
             raise ValidationError("This offer has lapsed: the place went to the next person on the waiting list.")
         current.status = SignUp.Status.CONFIRMED
         current.save(update_fields=["status"])
-    from learningdesk.learning import emails
-
-    transaction.on_commit(lambda: emails.send_sign_up_confirmation(current.pk))
+    tasks.queue(tasks.send_sign_up_email, current.pk)
     return current
 
 

@@ -478,9 +478,11 @@ def build_demo(
         users = _create_logins(units, workplaces)
         if size.people:
             # Imported here because the reps demo reads this module's logins.
+            from learningdesk.learning.demo import build_demo_learning
             from learningdesk.reps.demo import build_demo_reps
 
             build_demo_reps(seed=seed, log=log)
+            build_demo_learning(seed=seed, log=log)
     return DemoSummary(
         units=len(units),
         employers=len(employers),

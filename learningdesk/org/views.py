@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from learningdesk.accounts.models import AuditEvent, User
 from learningdesk.core.http import AuthenticatedRequest
 from learningdesk.core.pagination import paginate, paginate_late
+from learningdesk.learning import records as learning_records
 from learningdesk.org import scoping, selectors, services
 from learningdesk.org.forms import (
     ConsentForm,
@@ -402,6 +403,7 @@ def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             ],
             "can_add_rep": scoping.may_manage_reps(request.user)
             and any(person.branch.path.startswith(path) for path in scoping.get_scope(request.user).edit),
+            "learning_record": learning_records.learner_record(person),
             "crumbs": people_crumbs(),
         },
     )

@@ -1,5 +1,8 @@
 """The test suite: fast hashing, mail kept in memory."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105 (tests only)
@@ -9,3 +12,5 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 AXES_FAILURE_LIMIT = 5
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# Uploaded files go to a folder of the test run's own, never into var/media.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="learningdesk-test-media-"))
