@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from learningdesk.core.http import AuthenticatedRequest
+from learningdesk.learning.home import learning_home
 from learningdesk.org import roles, scoping, selectors
 from learningdesk.reps import reminders
 
@@ -19,6 +20,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     figures = selectors.home_figures(user=user) if not scope.is_empty else None
     # Co-ordinators and officers look after reps; a ULR's own things are in their own section.
     attention = reminders.needs_attention(user, today=timezone.localdate()) if scope.see else None
+    learning = learning_home(user) if not scope.is_empty else None
     return render(
         request,
         "core/home.html",
@@ -31,8 +33,9 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             "own_reps": list(scoping.own_reps(user)),
             "rep_attention": attention,
             "may_change_reminders": any(a.role in roles.EDITOR_ROLES for a in scope.roles),
+            "learning": learning,
             # Later areas (agreement reviews, ...) add their items here.
-            "attention": [],
+            "attention": learning.attention if learning is not None and scope.see else [],
         },
     )
 

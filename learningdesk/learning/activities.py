@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Model, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, Model, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from learningdesk.accounts.models import AuditEvent, User
 from learningdesk.accounts.services import audit_record
-from learningdesk.learning.models import Activity, ActivityHelper, ActivityType, Session, Subject
+from learningdesk.learning.models import Activity, ActivityHelper, ActivityType, Session, SignUp, Subject
 from learningdesk.org import scoping
 from learningdesk.org.models import OrgUnit, Person
 
@@ -26,10 +26,11 @@ class ActivityFilter:
     type: ActivityType | None = None
     subject: Subject | None = None
     unit: OrgUnit | None = None
+    full_only: bool = False  # only those with a full session coming up and people on its waiting list
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.query or self.status or self.type or self.subject or self.unit)
+        return bool(self.query or self.status or self.type or self.subject or self.unit or self.full_only)
 
 
 def upcoming_sessions() -> QuerySet[Session]:
@@ -50,6 +51,10 @@ def activity_list(*, user: User, filters: ActivityFilter) -> QuerySet[Activity]:
         activities = activities.filter(subject=filters.subject)
     if filters.unit is not None:
         activities = activities.filter(unit__path__startswith=filters.unit.path)
+    if filters.full_only:
+        waiting = SignUp.objects.filter(session=OuterRef("pk"), status=SignUp.Status.WAITLISTED)
+        full = upcoming_sessions().filter(activity=OuterRef("pk"), taken__gte=F("capacity")).filter(Exists(waiting))
+        activities = activities.filter(Exists(full))
     next_start = upcoming_sessions().filter(activity=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1]
     return activities.annotate(next_start=Subquery(next_start)).order_by(
         F("next_start").asc(nulls_last=True), "-created_at", "-id"

@@ -4,7 +4,6 @@ its helpers, and who may do what."""
 from __future__ import annotations
 
 import pytest
-from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse
 
 from learningdesk.accounts.models import AuditEvent
@@ -269,14 +268,6 @@ def test_the_page_links_to_other_areas_pages_only_once_they_exist(world, coordin
         assert "Take the register" not in page
     else:
         assert register_url in page
-
-
-def test_url_if_gives_the_url_or_nothing():
-    template = Template(
-        '{% load learning_links %}{% url_if "learning:activity_detail" 5 as there %}'
-        '{% url_if "learning:no_such_page" 5 as missing %}[{{ there }}][{{ missing }}]'
-    )
-    assert template.render(Context()) == "[/learning/activities/5/][]"
 
 
 # Helpers ------------------------------------------------------------------------------------------

@@ -49,6 +49,11 @@ class ActivityFilterForm(GovukFormMixin, forms.Form):
         label="Subject", queryset=Subject.objects.all(), required=False, empty_label="Any subject"
     )
     unit = UnitChoiceField(label="Branch or unit", queryset=OrgUnit.objects.none(), required=False, empty_label="Any")
+    show = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[("", "All activities"), ("full", "Full, with people on the waiting list")],
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,6 +72,7 @@ class ActivityFilterForm(GovukFormMixin, forms.Form):
             type=data["type"],
             subject=data["subject"],
             unit=data["unit"],
+            full_only=data["show"] == "full",
         )
 
 

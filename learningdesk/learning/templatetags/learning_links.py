@@ -1,8 +1,4 @@
-"""Links to pages that may not exist yet, and session times in the session's own time zone.
-
-`{% url_if "learning:register" session.pk as register_url %}` gives "" where `{% url %}` would fail, so a
-page can link to another area's pages once they exist without breaking before.
-"""
+"""Session times in the session's own time zone (the organiser's), whatever the site's zone is."""
 
 from __future__ import annotations
 
@@ -10,18 +6,9 @@ import datetime
 import zoneinfo
 
 from django import template
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 register = template.Library()
-
-
-@register.simple_tag
-def url_if(name: str, *args: object) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 def day_and_time(moment: datetime.datetime) -> str:

@@ -137,6 +137,7 @@ def activity_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit,
             "can_run": can_run,
             "provider_visible": provider_visible,
+            "cancellable": (SignUp.Status.CONFIRMED, SignUp.Status.WAITLISTED, SignUp.Status.OFFERED),
             "crumbs": learning_crumbs(),
         },
     )
