@@ -14,6 +14,7 @@ added by later work sit beside the earlier ones.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import io
 import json
 import math
@@ -32,9 +33,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import Substr
-from django.test import Client
-from django.urls import reverse
+from django.test import Client, override_settings
+from django.urls import clear_url_caches, reverse
 from django.utils.http import urlencode
+from django.utils.timezone import now
 
 from learningdesk.accounts.models import User
 from learningdesk.learning.demo import build_demo_learning
@@ -211,6 +213,128 @@ def mapping(run: BenchRun) -> dict[str, float]:
 def coordinator_home(run: BenchRun) -> dict[str, float]:
     """The home page of the co-ordinator of the largest branch, with its reps needing attention."""
     return {"coordinator_home_p95_ms": p95(time_gets(run, [reverse("home")]))}
+
+
+def _bench_session() -> tuple[str, str]:
+    """The public page of one of the demo branch's published activities with a session to come, and the
+    sign-up URL of a session of its own with room for every sign-up the benchmark makes."""
+    from learningdesk.learning.models import Activity, Session
+
+    activity = (
+        Activity.objects.filter(unit__code="EM-DERBY", status=Activity.Status.PUBLISHED, sessions__starts_at__gt=now())
+        .select_related("unit")
+        .order_by("pk")
+        .first()
+    )
+    if activity is None:
+        raise BenchError("The demo branch has no published activity with a session to come: run the learning demo.")
+    code = activity.unit.code.lower()
+    session = Session.objects.filter(activity__title="Benchmark open day").first()
+    if session is None:
+        bench_activity = Activity.objects.create(
+            unit=activity.unit,
+            title="Benchmark open day",
+            description="Made by make bench.",
+            type=activity.type,
+            audience=activity.audience,
+            status=Activity.Status.PUBLISHED,
+        )
+        starts = now() + datetime.timedelta(days=30)
+        session = Session.objects.create(
+            activity=bench_activity,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=1),
+            venue=Session.Venue.ADDRESS,
+            address="Branch office",
+            capacity=100_000,
+        )
+    return (
+        reverse("learn:activity", kwargs={"code": code, "pk": activity.pk}),
+        reverse("learn:sign_up", kwargs={"code": code, "session_pk": session.pk}),
+    )
+
+
+def requests_per_second(client: Client, url: str, requests: int) -> float:
+    """Requests per second for `requests` GETs of one URL, one after another, after a few untimed ones."""
+    for _ in range(WARM_UP):
+        client.get(url)
+    started = time.perf_counter()
+    for _ in range(requests):
+        response = client.get(url)
+        if response.status_code != 200:
+            raise BenchError(f"GET {url} answered {response.status_code}, not 200.")
+    return requests / (time.perf_counter() - started)
+
+
+@measure
+def public_activity(run: BenchRun) -> dict[str, float]:
+    """The public page of an activity (no login, as from a QR code), against a bare Django view through the
+    same middleware, in the same process: requests per second of each, several rounds taken in turn (so
+    that the machine's noise falls on both alike), the best round of each compared."""
+    activity_url, _sign_up_url = _bench_session()
+    visitor = Client()
+    requests = max(run.requests, 300)
+    ours: list[float] = []
+    bare: list[float] = []
+    with override_settings(ROOT_URLCONF="learningdesk.core.bench_urls"):
+        clear_url_caches()
+        try:
+            for _round in range(3):
+                ours.append(requests_per_second(visitor, activity_url, requests))
+                bare.append(requests_per_second(visitor, "/bench/bare/", requests))
+        finally:
+            clear_url_caches()
+    return {
+        "public_activity_per_s": max(ours),
+        "bare_view_per_s": max(bare),
+        "public_activity_rps_ratio": max(ours) / max(bare),
+        "public_activity_p95_ms": p95(
+            time_gets(BenchRun(client=visitor, user=run.user, requests=run.requests), [activity_url])
+        ),
+    }
+
+
+@measure
+def sign_up_post(run: BenchRun) -> dict[str, float]:
+    """Signing up on the public form: new contacts, and (every third) members matched by their email, each
+    from an address of its own (the form allows 20 sign-ups an address in 10 minutes)."""
+    from learningdesk.learning.models import SignUp
+    from learningdesk.org.models import Person
+
+    _activity_url, url = _bench_session()
+    members = list(
+        Person.objects.filter(branch__code="EM-DERBY", status=Person.Status.MEMBER)
+        .exclude(email="")
+        .exclude(sign_ups__session__activity__title="Benchmark open day")
+        .values_list("first_name", "last_name", "email")[: run.requests]
+    )
+    visitor = Client()
+    timings = []
+    stamp = int(time.time())
+    for number in range(WARM_UP + run.requests):
+        if number % 3 == 0 and members:
+            first, last, email = members.pop()
+        else:
+            first, last, email = "Bench", f"Learner {number}", f"bench-{stamp}-{number}@example.net"
+        data = {
+            "first_name": first,
+            "last_name": last,
+            "email": email,
+            "workplace_text": "Council House",
+            "says_member": "not_sure",
+            "consent_learning": "on",
+        }
+        address = f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
+        started = time.perf_counter()
+        response = visitor.post(url, data, REMOTE_ADDR=address)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 302:
+            raise BenchError(f"POST {url} answered {response.status_code}, not a redirect to the learner's page.")
+        if number >= WARM_UP:
+            timings.append(elapsed)
+    if not SignUp.objects.filter(session__activity__title="Benchmark open day").exists():
+        raise BenchError("The sign-ups were not saved.")
+    return {"signup_post_p95_ms": p95(timings)}
 
 
 # Loading the national data set through the import -----------------------------------------------------

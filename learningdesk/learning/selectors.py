@@ -42,15 +42,18 @@ class PublicUnit:
 
 UNIT_SQL = f"SELECT id, code, name, path FROM {OrgUnit._meta.db_table} WHERE code = %s AND is_active = %s"  # noqa: S608 (table name from the model)
 
-# Everything about an activity's page that changes from one moment to the next: whether it is public, when
-# it was last edited, and its upcoming sessions with their places. The cached page is kept under its hash.
+# Everything about an activity's page that changes from one moment to the next: whether it is a published one
+# of the unit's subtree, when it was last edited, and its upcoming sessions with their places. The cached page
+# is kept under its hash. One statement, the unit found by its code in it (`||` joins strings in both SQLite
+# and PostgreSQL; unit paths are base-36 digits and letters, so nothing in them is a LIKE wildcard).
 ACTIVITY_STATE_SQL = f"""
-SELECT a.updated_at, s.id, s.starts_at, s.ends_at, s.time_zone, s.venue, s.workplace_id, s.room_id, s.address,
-       s.capacity, s.taken
+SELECT u.id, a.updated_at, s.id, s.starts_at, s.ends_at, s.time_zone, s.venue, s.workplace_id, s.room_id,
+       s.address, s.capacity, s.taken
 FROM {Activity._meta.db_table} a
-JOIN {OrgUnit._meta.db_table} u ON u.id = a.unit_id
+JOIN {OrgUnit._meta.db_table} u ON u.code = %s AND u.is_active = %s
+JOIN {OrgUnit._meta.db_table} owner ON owner.id = a.unit_id AND owner.path LIKE u.path || '%%'
 LEFT JOIN {Session._meta.db_table} s ON s.activity_id = a.id AND s.is_cancelled = %s AND s.starts_at > %s
-WHERE a.id = %s AND a.status = %s AND u.path LIKE %s
+WHERE a.id = %s AND a.status = %s
 ORDER BY s.starts_at, s.id
 """  # noqa: S608 (table names from the models; values are parameters)
 
@@ -65,17 +68,16 @@ def public_unit(code: str) -> PublicUnit:
     return PublicUnit(*row)
 
 
-def activity_state(unit: PublicUnit, pk: int) -> str | None:
-    """A fingerprint of what the activity's public page shows that can change (edits, sessions, places taken),
-    or None if the activity is not a published one of the unit's subtree."""
+def activity_state(code: str, pk: int) -> tuple[int, str] | None:
+    """The unit's id and a fingerprint of what the activity's public page shows that can change (edits,
+    sessions, places taken), or None if it is not a published activity of the active unit's subtree."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    # Unit paths are base-36 digits and letters: nothing in them is a LIKE wildcard.
     with connection.cursor() as cursor:
-        cursor.execute(ACTIVITY_STATE_SQL, [False, now, pk, Activity.Status.PUBLISHED.value, f"{unit.path}%"])
+        cursor.execute(ACTIVITY_STATE_SQL, [code.upper(), True, False, now, pk, Activity.Status.PUBLISHED.value])
         rows = cursor.fetchall()
     if not rows:
         return None
-    return hashlib.blake2b(repr(rows).encode(), digest_size=12).hexdigest()
+    return rows[0][0], hashlib.blake2b(repr(rows).encode(), digest_size=12).hexdigest()
 
 
 def _published_in(unit: OrgUnit | PublicUnit) -> QuerySet[Activity]:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import re
 from xml.etree import ElementTree
 
 import icalendar
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from learningdesk.learning.models import Activity, Session
+from tests.conftest import client_for
 from tests.learning import in_days, make_activity, make_session, sign_up
 
 SVG = "{http://www.w3.org/2000/svg}svg"
@@ -161,12 +164,27 @@ def test_drafts_cancelled_activities_and_other_units_activities_are_not_found(wo
 def test_an_activity_page_takes_a_few_queries_however_many_sessions(world, client, maths, django_assert_num_queries):
     for days in range(8, 30):
         make_session(maths, starts=in_days(days), workplace=world.depot, venue="workplace", address="")
-    with django_assert_num_queries(4):  # the unit, what may have changed, the activity, its sessions
+    with django_assert_num_queries(4):  # what may have changed (with the unit), the unit, the activity, sessions
         first = client.get(activity_url(maths))
-    with django_assert_num_queries(2):  # nothing changed: the rendered part is reused
+    with django_assert_num_queries(1):  # nothing changed: the page is reused whole
         second = client.get(activity_url(maths))
     assert first.status_code == second.status_code == 200
     assert "Stores Road Depot" in second.content.decode()
+
+
+def test_a_page_reused_whole_carries_this_responses_own_script_nonce(world, client, maths):
+    client.get(activity_url(maths))
+    response = client.get(activity_url(maths))
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    assert f'<script nonce="{nonce}">' in response.content.decode()
+
+
+def test_a_signed_in_visitor_gets_the_page_with_their_own_header(world, maths, django_assert_max_num_queries):
+    visitor = client_for(world.coordinator)
+    Client().get(activity_url(maths))  # a visitor without cookies leaves the page kept whole
+    page = visitor.get(activity_url(maths)).content.decode()
+    assert world.coordinator.email in page
+    assert "Sign out" in page
 
 
 def test_the_places_left_are_right_the_moment_someone_signs_up(world, client, maths):

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csp import get_nonce
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, URLPattern, path, reverse
@@ -157,17 +158,29 @@ def activity_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     of everything on it that changes (an edit, a session, a place taken), so a visitor never sees a stale
     number of places; each request reads only the unit and that fingerprint.
     """
-    unit = selectors.public_unit(code)
-    state = selectors.activity_state(unit, pk)
-    if state is None:
+    found = selectors.activity_state(code, pk)
+    if found is None:
         raise Http404("No such activity")
-    key = f"learn:activity:{unit.pk}:{pk}:{state}"
+    unit_pk, state = found
+    key = f"learn:activity:{unit_pk}:{pk}:{state}"
+    # A visitor with no cookies at all (as from a QR code: not signed in, no messages waiting) gets the same
+    # page as every such visitor, kept whole; only the script nonce is this response's own.
+    whole_page = not request.COOKIES
+    lazy_nonce = get_nonce(request)
+    nonce = "" if lazy_nonce is None else str(lazy_nonce)
+    if whole_page and nonce and (kept := cache.get(f"{key}:page")) is not None:
+        html, kept_nonce = kept
+        return HttpResponse(html.replace(kept_nonce, nonce))
+    unit = selectors.public_unit(code)
     content = cache.get(key)
     if content is None:
         content = activity_content(unit, pk)
         cache.set(key, content, ACTIVITY_CACHE_SECONDS)
     crumbs = [*activity_crumbs(unit), (content["title"], None)]
-    return render(request, "learning/public/activity.html", {**content, "crumbs": crumbs})
+    response = render(request, "learning/public/activity.html", {**content, "crumbs": crumbs})
+    if whole_page and nonce and not response.cookies:
+        cache.set(f"{key}:page", (response.content.decode(), nonce), ACTIVITY_CACHE_SECONDS)
+    return response
 
 
 def _address(request: HttpRequest) -> str:
