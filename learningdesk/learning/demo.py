@@ -190,6 +190,22 @@ DERBY_ACTIVITIES = (
         booked=21,
     ),
     DemoActivity(
+        "Essential digital skills: Entry level 3 certificate",
+        "Accredited qualification",
+        "Digital skills",
+        "Three evening sessions in the IT suite, ending with the Essential Digital Skills qualification.",
+        ((-70, 17, 2), (-63, 17, 2), (-56, 17, 2)),
+        12,
+        "room:IT suite",
+        level=Level.ENTRY_3,
+        qualification="Essential Digital Skills Qualification",
+        awarding_body="NCFE",
+        provider="Derby College",
+        audience=Audience.OPEN,
+        funding=Funding.UNION,
+        booked=9,
+    ),
+    DemoActivity(
         "Health walk round Markeaton Park",
         "Informative or health walk",
         "Health and wellbeing",
@@ -314,10 +330,15 @@ def build_demo_learning(
                 ActivityHelper.objects.create(activity=activity, person=helper, task="Staffing the stall")
         wanted = plan.booked if plan.booked >= 0 else plan.capacity - 2
         people = [pk for pk in (next(pool, None) for _ in range(wanted)) if pk is not None]
+        last_past = None
         for days, hour, length in plan.sessions:
             session = _session(activity, plan, today + datetime.timedelta(days=days), hour, length, workplaces, rooms)
             sessions += 1
             sign_ups += _book(session, people, rng, coordinator)
+            if session.ends_at < timezone.now():
+                last_past = session
+        if last_past is not None and not activity.sessions.filter(starts_at__gt=timezone.now()).exists():
+            _outcomes(last_past, rng, coordinator)  # outcomes once a course is over
     _follow_ups(derby, rng)
     _resources(derby, coordinator, today)
     spread = spread if spread is not None else (NATIONAL_ACTIVITIES if Person.objects.count() >= NATIONAL_PEOPLE else 0)
@@ -402,8 +423,10 @@ def _book(session: Session, people: list[int], rng: random.Random, recorder: Use
         )
     SignUp.objects.bulk_create(rows)
     Session.objects.filter(pk=session.pk).update(taken=min(len(people), session.capacity))
-    if past:
-        _outcomes(session, rng, recorder)
+    if past:  # the evaluation requests went out the day after
+        Session.objects.filter(pk=session.pk).update(
+            evaluation_sent_at=session.ends_at, reminder_sent_at=session.starts_at
+        )
     return len(rows)
 
 
@@ -445,7 +468,6 @@ def _outcomes(session: Session, rng: random.Random, recorder: User | None) -> No
                 next_steps=rng.choice(["Level 2", "A computer course", "Come to the next one"]),
                 submitted_at=session.ends_at + datetime.timedelta(days=1),
             )
-    Session.objects.filter(pk=session.pk).update(evaluation_sent_at=session.ends_at, reminder_sent_at=session.starts_at)
 
 
 def _follow_ups(derby: OrgUnit, rng: random.Random) -> None:

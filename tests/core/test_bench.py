@@ -25,6 +25,8 @@ def test_bench_quick_writes_the_page_timings(db, tmp_path):
     assert results[bench._with_database("people_search_p95_ms")] > 0
     assert results[bench._with_database("mapping_p95_ms")] > 0
     assert results[bench._with_database("coordinator_home_p95_ms")] > 0
+    assert results[bench._with_database("public_activity_rps_ratio")] > 0
+    assert results[bench._with_database("signup_post_p95_ms")] > 0
 
 
 def test_bench_on_an_empty_database_loads_people_through_the_import_and_times_it(db, tmp_path):
