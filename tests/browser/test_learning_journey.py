@@ -79,7 +79,7 @@ def test_a_learner_signs_up_on_a_phone_and_the_organiser_follows_it_through(worl
 
     # The confirmation email, with a calendar file any calendar reads.
     confirmation = next(m for m in mail.outbox if "sam.learner@example.org" in m.to)
-    name, content, content_type = next(a for a in confirmation.attachments if str(a[0]).endswith(".ics"))
+    _name, content, content_type = next(a for a in confirmation.attachments if str(a[0]).endswith(".ics"))
     assert content_type.startswith("text/calendar")
     event = next(iter(icalendar.Calendar.from_ical(content).walk("VEVENT")))
     assert str(event["SUMMARY"]) == "Maths for work"
