@@ -53,6 +53,20 @@ def audit_record(
     )
 
 
+def save_and_audit(*, actor: User | None, record: models.Model, unit_id: int | None, fields: list[str]) -> None:
+    """Validate and save a new or changed record, and log which fields were set or changed (never their values)."""
+    is_new = record.pk is None
+    record.full_clean()
+    record.save()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATED if is_new else AuditEvent.Action.CHANGED,
+        target=record,
+        unit_id=unit_id,
+        changes={"fields": fields},
+    )
+
+
 def send_set_password_email(*, user: User, protocol: str, domain: str) -> None:
     """Email a new user a one-time link to choose their password (Django's reset tokens)."""
     context = {

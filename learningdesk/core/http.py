@@ -16,3 +16,7 @@ if TYPE_CHECKING:
 class AuthenticatedRequest(HttpRequest):
     user: User  # type: ignore[assignment]
     htmx: HtmxDetails
+
+
+# Breadcrumbs for components/breadcrumbs.html: (label, url) pairs from the top down; this page's url is None.
+Crumbs = list[tuple[str, str | None]]

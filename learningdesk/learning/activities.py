@@ -11,7 +11,7 @@ from django.db.models import Exists, F, Model, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from learningdesk.accounts.models import AuditEvent, User
-from learningdesk.accounts.services import audit_record
+from learningdesk.accounts.services import audit_record, save_and_audit
 from learningdesk.learning.models import Activity, ActivityHelper, ActivityType, Session, SignUp, Subject
 from learningdesk.org import scoping
 from learningdesk.org.models import OrgUnit, Person
@@ -73,19 +73,6 @@ def next_sessions(activities: list[Activity]) -> dict[int, Session]:
 # Writes -------------------------------------------------------------------------------------------
 
 
-def _save(*, acting_user: User, record: Model, unit_id: int | None, fields: list[str]) -> None:
-    is_new = record.pk is None
-    record.full_clean()
-    record.save()
-    audit_record(
-        actor=acting_user,
-        action=AuditEvent.Action.CREATED if is_new else AuditEvent.Action.CHANGED,
-        target=record,
-        unit_id=unit_id,
-        changes={"fields": fields},
-    )
-
-
 @transaction.atomic
 def activity_save(*, acting_user: User, activity: Activity, fields: list[str]) -> Activity:
     """Add or change an activity. `fields`: the names of the fields the user changed (for the audit)."""
@@ -96,7 +83,7 @@ def activity_save(*, acting_user: User, activity: Activity, fields: list[str]) -
     if activity.pk is None:
         activity.created_by = acting_user
     activity.updated_at = timezone.now()
-    _save(acting_user=acting_user, record=activity, unit_id=activity.unit_id, fields=fields)
+    save_and_audit(actor=acting_user, record=activity, unit_id=activity.unit_id, fields=fields)
     return activity
 
 
@@ -106,7 +93,7 @@ def helper_add(*, acting_user: User, activity: Activity, person: Person, task: s
     if ActivityHelper.objects.select_for_update().filter(activity=activity, person=person).exists():
         raise ValidationError({"person": f"{person.full_name} already helps with this activity."})
     helper = ActivityHelper(activity=activity, person=person, task=task.strip())
-    _save(acting_user=acting_user, record=helper, unit_id=activity.unit_id, fields=["person", "task"])
+    save_and_audit(actor=acting_user, record=helper, unit_id=activity.unit_id, fields=["person", "task"])
     return helper
 
 
@@ -125,5 +112,5 @@ def helper_remove(*, acting_user: User, helper: ActivityHelper) -> None:
 @transaction.atomic
 def record_save(*, acting_user: User, record: Model, unit_id: int | None, fields: list[str]) -> Model:
     """Add or change a provider, a provider's contact or an activity type, with its audit row."""
-    _save(acting_user=acting_user, record=record, unit_id=unit_id, fields=fields)
+    save_and_audit(actor=acting_user, record=record, unit_id=unit_id, fields=fields)
     return record

@@ -12,8 +12,8 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, QuerySe
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from learningdesk.accounts.models import AuditEvent, User
-from learningdesk.accounts.services import audit_record
+from learningdesk.accounts.models import User
+from learningdesk.accounts.services import save_and_audit
 from learningdesk.learning.models import LearningCentre, Room, Session, SignUp
 
 USAGE_MONTHS = 12
@@ -32,17 +32,8 @@ def clean_centre(centre: LearningCentre) -> None:
 def centre_save(centre: LearningCentre, *, acting_user: User, fields: list[str]) -> LearningCentre:
     """Add or change a learning centre (closing one is setting `closed_on`), with an audit record."""
     clean_centre(centre)
-    centre.full_clean()
-    is_new = centre.pk is None
     with transaction.atomic():
-        centre.save()
-        audit_record(
-            actor=acting_user,
-            action=AuditEvent.Action.CREATED if is_new else AuditEvent.Action.CHANGED,
-            target=centre,
-            unit_id=centre.unit_id,
-            changes={"fields": fields},
-        )
+        save_and_audit(actor=acting_user, record=centre, unit_id=centre.unit_id, fields=fields)
     return centre
 
 
@@ -59,18 +50,10 @@ def room_save(room: Room, *, acting_user: User, fields: list[str]) -> Room:
     room.name = room.name.strip()
     if room_name_taken(room):
         raise ValidationError({"name": ROOM_NAME_TAKEN.format(name=room.name)})
-    room.full_clean()
     is_new = room.pk is None
     try:
         with transaction.atomic():
-            room.save()
-            audit_record(
-                actor=acting_user,
-                action=AuditEvent.Action.CREATED if is_new else AuditEvent.Action.CHANGED,
-                target=room,
-                unit_id=room.centre.unit_id,
-                changes={"fields": fields},
-            )
+            save_and_audit(actor=acting_user, record=room, unit_id=room.centre.unit_id, fields=fields)
     except IntegrityError as error:  # the same name added at the same moment by someone else
         if is_new:
             room.pk = None

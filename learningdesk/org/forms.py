@@ -135,6 +135,22 @@ class WorkplaceForm(GovukFormMixin, forms.ModelForm):
         return " ".join((self.cleaned_data.get("postcode") or "").upper().split())
 
 
+class PersonSearchForm(GovukFormMixin, forms.Form):
+    """Find someone already on Learning Desk (a search, never a select of thousands), to add them to something."""
+
+    q = forms.CharField(
+        label="Find the person",
+        max_length=100,
+        help_text="Type their name, membership number or email address. They must be on Learning Desk already.",
+    )
+
+    def __init__(self, *args: Any, label: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["q"].label = label
+        self.fields["q"].widget.attrs.update(type="search", autocomplete="off", spellcheck="false")
+
+
 class PeopleFilterForm(GovukFormMixin, forms.Form):
     # A select with thousands of workplaces is no use on a phone: past this many, choose a unit first.
     WORKPLACE_CHOICES_LIMIT = 200

@@ -194,18 +194,6 @@ class ActivityForm(GovukFormMixin, forms.ModelForm):
 # Helpers ------------------------------------------------------------------------------------------
 
 
-class PersonSearchForm(GovukFormMixin, forms.Form):
-    q = forms.CharField(
-        label="Find the person",
-        max_length=100,
-        help_text="Type their name, membership number or email address. They must be on Learning Desk already.",
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update(type="search", autocomplete="off", spellcheck="false")
-
-
 class HelperForm(GovukFormMixin, forms.Form):
     person = forms.IntegerField(widget=forms.HiddenInput)
     task = forms.CharField(

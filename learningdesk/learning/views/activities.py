@@ -11,7 +11,7 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_http_methods
 
 from learningdesk.core.forms import add_service_errors
-from learningdesk.core.http import AuthenticatedRequest
+from learningdesk.core.http import AuthenticatedRequest, Crumbs
 from learningdesk.core.pagination import paginate
 from learningdesk.learning import activities, sessions
 from learningdesk.learning.forms.activities import (
@@ -20,7 +20,6 @@ from learningdesk.learning.forms.activities import (
     ActivityForm,
     ActivityTypeForm,
     HelperForm,
-    PersonSearchForm,
     ProviderContactForm,
     ProviderForm,
     SessionForm,
@@ -28,9 +27,8 @@ from learningdesk.learning.forms.activities import (
 from learningdesk.learning.models import Activity, ActivityType, Provider, ProviderContact, Session, SignUp
 from learningdesk.learning.templatetags.learning_links import session_when
 from learningdesk.org import scoping
+from learningdesk.org.forms import PersonSearchForm
 from learningdesk.org.selectors import people_matching
-
-Crumbs = list[tuple[str, str | None]]
 
 
 def learning_crumbs() -> Crumbs:

@@ -13,15 +13,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from learningdesk.core.forms import add_service_errors
-from learningdesk.core.http import AuthenticatedRequest
+from learningdesk.core.http import AuthenticatedRequest, Crumbs
 from learningdesk.core.pagination import paginate
 from learningdesk.learning import centres, records
 from learningdesk.learning.forms.centres import CentreForm, RoomForm
 from learningdesk.learning.models import LearningCentre, Room
 from learningdesk.org import scoping
 from learningdesk.reps import charts
-
-Crumbs = list[tuple[str, str | None]]
 
 
 def centre_crumbs(centre: LearningCentre | None = None, here: str | None = None) -> Crumbs:

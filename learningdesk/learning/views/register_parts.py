@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 
+from learningdesk.core.http import Crumbs
 from learningdesk.learning.models import Activity, Session
-
-Crumbs = list[tuple[str, str | None]]
 
 
 def _url(name: str, *args: object) -> str | None:

@@ -16,15 +16,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from learningdesk.core.forms import add_service_errors
-from learningdesk.core.http import AuthenticatedRequest
+from learningdesk.core.http import AuthenticatedRequest, Crumbs
 from learningdesk.core.pagination import paginate
 from learningdesk.learning import resources
 from learningdesk.learning.forms.resources import ResourceForm
 from learningdesk.learning.models import Resource, ResourceAudience, Subject
 from learningdesk.org import scoping
 from learningdesk.org.models import OrgUnit
-
-Crumbs = list[tuple[str, str | None]]
 
 
 def list_crumbs() -> Crumbs:

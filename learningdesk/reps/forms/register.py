@@ -127,18 +127,6 @@ class RepFilterForm(GovukFormMixin, forms.Form):
         )
 
 
-class PersonSearchForm(GovukFormMixin, forms.Form):
-    q = forms.CharField(
-        label="Who are you adding?",
-        max_length=100,
-        help_text="Type their name or membership number. They must be on Learning Desk already.",
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update(type="search", autocomplete="off", spellcheck="false")
-
-
 class RepAddForm(GovukFormMixin, ReasonFieldsMixin):
     field_order = ["kind", "workplaces", "stage", "on", "source", "method"]
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from learningdesk.core.forms import add_service_errors
-from learningdesk.core.http import AuthenticatedRequest
+from learningdesk.core.http import AuthenticatedRequest, Crumbs
 from learningdesk.core.pagination import paginate
 from learningdesk.org import scoping
 from learningdesk.reps import facility
@@ -21,7 +21,6 @@ from learningdesk.reps.forms.facility import AllowanceForm, ConversationForm, Re
 from learningdesk.reps.models import FacilityAllowance, Rep
 from learningdesk.reps.views.register import rep_crumbs as register_rep_crumbs
 
-Crumbs = list[tuple[str, str | None]]
 # The report lists the employers with the most agreed time; the filter reaches any other.
 REPORT_EMPLOYERS = 50
 

@@ -20,7 +20,6 @@ from learningdesk.reps.forms.notify import NotifyForm, RepSettingsForm
 from learningdesk.reps.models import EmployerNotification, training_deadline
 from learningdesk.reps.views.register import rep_crumbs
 
-Crumbs = list[tuple[str, str | None]]
 # A regional or national co-ordinator may look after many units: past this many, no select of them.
 UNIT_CHOICES_LIMIT = 200
 

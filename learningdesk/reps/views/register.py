@@ -14,13 +14,13 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from learningdesk.core.forms import add_service_errors
-from learningdesk.core.http import AuthenticatedRequest
+from learningdesk.core.http import AuthenticatedRequest, Crumbs
 from learningdesk.core.pagination import paginate
 from learningdesk.org import scoping
+from learningdesk.org.forms import PersonSearchForm
 from learningdesk.org.models import Person
 from learningdesk.reps import kinds, selectors, services
 from learningdesk.reps.forms.register import (
-    PersonSearchForm,
     RepAddForm,
     RepEditForm,
     RepFilterForm,
@@ -29,8 +29,6 @@ from learningdesk.reps.forms.register import (
     TrainingForm,
 )
 from learningdesk.reps.models import Rep, RepKind, Stage
-
-Crumbs = list[tuple[str, str | None]]
 
 
 def register_crumbs() -> Crumbs:
@@ -112,7 +110,7 @@ def add(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _find_person(request: AuthenticatedRequest) -> HttpResponse:
-    form = PersonSearchForm(request.GET if "q" in request.GET else None)
+    form = PersonSearchForm(request.GET if "q" in request.GET else None, label="Who are you adding?")
     page = None
     if form.is_valid():
         page = paginate(request, selectors.people_search(user=request.user, query=form.cleaned_data["q"]), 20)
