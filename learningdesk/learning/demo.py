@@ -589,7 +589,8 @@ def spread_learning(
         pool = people_by_branch[branch_id]
         if not pool:
             continue
-        chosen = rng.sample(pool, min(len(pool), rng.randint(*SIGN_UPS_PER_SESSION)))
+        low, high = SIGN_UPS_PER_SESSION
+        chosen = rng.sample(pool, min(len(pool), session.capacity, rng.randint(low, high)))
         past = session.ends_at < now
         for person_id in chosen:
             status = (
