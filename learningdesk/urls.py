@@ -5,6 +5,8 @@ from learningdesk.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    # The public learning pages first: the busiest, opened from posters' QR codes.
+    path("learn/", include("learningdesk.learning.public_urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("sign-in/", account_views.login, name="login"),
     path("sign-out/", account_views.logout, name="logout"),
@@ -15,7 +17,6 @@ urlpatterns = [
     path("people/imports/", include("learningdesk.imports.urls")),
     path("reps/", include("learningdesk.reps.urls")),
     path("learning/", include("learningdesk.learning.urls")),
-    path("learn/", include("learningdesk.learning.public_urls")),
     path("", include("learningdesk.org.urls")),
     path("", include("learningdesk.accounts.urls")),
 ]

@@ -13,4 +13,5 @@ def bare(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/bare/", bare, name="bench_bare"), *site_urlpatterns]
+# Last, as a new view of the site would be: Django tries the patterns in order, for the bare view as for ours.
+urlpatterns = [*site_urlpatterns, path("bench/bare/", bare, name="bench_bare")]

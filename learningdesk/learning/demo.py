@@ -43,7 +43,7 @@ from learningdesk.org.models import Consent, OrgUnit, Person, Workplace
 DEMO_BRANCH = "EM-DERBY"
 # National size: activities spread over the branches, two sessions each, about 20 sign-ups a session.
 NATIONAL_PEOPLE = 100_000
-NATIONAL_ACTIVITIES = 2_600
+NATIONAL_ACTIVITIES = 2_900
 SIGN_UPS_PER_SESSION = (8, 30)
 
 

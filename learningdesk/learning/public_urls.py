@@ -1,4 +1,5 @@
-"""The public learning pages under /learn/: no login. The fixed paths come before /learn/<unit code>/."""
+"""The public learning pages under /learn/: no login. The busiest first; every fixed path (/learn/my-record/)
+before /learn/<unit code>/, which would take it for a unit's code."""
 
 from django.urls import URLPattern
 
@@ -7,9 +8,10 @@ from learningdesk.learning.views import evaluation, manage, public, records, res
 app_name = "learn"
 
 urlpatterns: list[URLPattern] = [
+    *public.public_urlpatterns,
     *manage.public_urlpatterns,
     *evaluation.public_urlpatterns,
     *records.public_urlpatterns,
     *resources.public_urlpatterns,
-    *public.public_urlpatterns,
+    *public.unit_urlpatterns,
 ]

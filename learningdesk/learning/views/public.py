@@ -349,12 +349,14 @@ def calendar_feed(request: HttpRequest, code: str) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = []  # under /learning/, namespace "learning" (signed in): see stall.py
+# The busiest first (Django tries the patterns in order). The unit's own page, /learn/<code>/, is in
+# unit_urlpatterns, which public_urls.py puts after every fixed path such as /learn/my-record/.
 public_urlpatterns: list[URLPattern] = [
-    path("signed-up/<str:token>/", signed_up, name="signed_up"),
-    path("<str:code>/", unit_page, name="unit"),
+    path("<str:code>/activities/<int:pk>/", activity_page, name="activity"),
+    path("<str:code>/sessions/<int:session_pk>/sign-up/", sign_up, name="sign_up"),
+    path("<str:code>/activities/<int:pk>/qr.svg", activity_qr, name="activity_qr"),
     path("<str:code>/qr.svg", unit_qr, name="unit_qr"),
     path("<str:code>/calendar.ics", calendar_feed, name="calendar"),
-    path("<str:code>/activities/<int:pk>/", activity_page, name="activity"),
-    path("<str:code>/activities/<int:pk>/qr.svg", activity_qr, name="activity_qr"),
-    path("<str:code>/sessions/<int:session_pk>/sign-up/", sign_up, name="sign_up"),
+    path("signed-up/<str:token>/", signed_up, name="signed_up"),
 ]
+unit_urlpatterns: list[URLPattern] = [path("<str:code>/", unit_page, name="unit")]
