@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from learningdesk.accounts.models import User
@@ -35,6 +36,12 @@ class World:
     ulr: User
     officer: User
     equality: User
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: no page kept, no rate limit counted, by an earlier test."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
@@ -56,6 +57,19 @@ LEFT JOIN {Session._meta.db_table} s ON s.activity_id = a.id AND s.is_cancelled 
 WHERE a.id = %s AND a.status = %s
 ORDER BY s.starts_at, s.id
 """  # noqa: S608 (table names from the models; values are parameters)
+
+
+# How long an activity's public page is served as it was, without reading the database (see views/public.py).
+RECENT_PAGE_SECONDS = 5
+
+
+def recent_page_key(activity_id: int) -> str:
+    return f"learn:activity-page:{activity_id}"
+
+
+def forget_activity_page(activity_id: int) -> None:
+    """Make the next visitor's page of the activity be read afresh (after a change to it, a session or a place)."""
+    cache.delete(recent_page_key(activity_id))
 
 
 def public_unit(code: str) -> PublicUnit:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from learningdesk.accounts.models import User
 from learningdesk.learning import tasks
 from learningdesk.learning.models import LIVE, PLACE_HOLDING, Session, SignUp
+from learningdesk.learning.selectors import forget_activity_page
 from learningdesk.org.models import Consent, OrgUnit, Person, Workplace
 
 # How long a waiting-list offer stays open, at most (never past the session's start).
@@ -319,6 +320,7 @@ def change_capacity(session: Session, capacity: int) -> Session:
     with transaction.atomic():
         updated = Session.objects.filter(pk=session.pk, taken__lte=capacity).update(capacity=capacity)
         session.refresh_from_db(fields=["capacity", "taken"])
+        forget_activity_page(session.activity_id)
         if not updated:
             raise ValidationError(
                 {"capacity": f"{session.taken} places are already taken: the capacity cannot be less than that."}

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from learningdesk.learning import selectors, signups
 from learningdesk.learning.models import Activity, Session
 from tests.conftest import client_for
 from tests.learning import in_days, make_activity, make_session, sign_up
@@ -166,10 +167,14 @@ def test_an_activity_page_takes_a_few_queries_however_many_sessions(world, clien
         make_session(maths, starts=in_days(days), workplace=world.depot, venue="workplace", address="")
     with django_assert_num_queries(4):  # what may have changed (with the unit), the unit, the activity, sessions
         first = client.get(activity_url(maths))
-    with django_assert_num_queries(1):  # nothing changed: the page is reused whole
+    with django_assert_num_queries(0):  # made a moment ago: the page is served as it was
         second = client.get(activity_url(maths))
-    assert first.status_code == second.status_code == 200
+    cache.delete(selectors.recent_page_key(maths.pk))  # a few seconds later
+    with django_assert_num_queries(1):  # nothing changed: the page is reused whole
+        third = client.get(activity_url(maths))
+    assert first.status_code == second.status_code == third.status_code == 200
     assert "Stores Road Depot" in second.content.decode()
+    assert "Stores Road Depot" in third.content.decode()
 
 
 def test_a_page_reused_whole_carries_this_responses_own_script_nonce(world, client, maths):
@@ -192,8 +197,16 @@ def test_the_places_left_are_right_the_moment_someone_signs_up(world, client, ma
     assert "10 places left" in client.get(activity_url(maths)).content.decode()
     sign_up(session, email="someone@example.org")
     assert "9 places left" in client.get(activity_url(maths)).content.decode()
-    Session.objects.filter(pk=session.pk).update(capacity=1)
+    signups.change_capacity(session, 1)
     assert "Full: join the waiting list" in client.get(activity_url(maths)).content.decode()
+
+
+def test_a_change_made_by_another_process_shows_within_seconds(world, client, maths):
+    session = maths.sessions.get()
+    assert "10 places left" in client.get(activity_url(maths)).content.decode()
+    Session.objects.filter(pk=session.pk).update(capacity=1)  # as another web process would, unseen here
+    cache.delete(selectors.recent_page_key(maths.pk))  # RECENT_PAGE_SECONDS later
+    assert "1 place left" in client.get(activity_url(maths)).content.decode()
 
 
 def test_an_activity_unpublished_a_moment_ago_is_gone(world, client, maths):

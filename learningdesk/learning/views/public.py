@@ -154,22 +154,29 @@ def activity_content(unit: PublicUnit, pk: int) -> dict[str, object]:
 def activity_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """One activity: what it is, and each upcoming session with its places and a sign-up link.
 
-    The page behind a poster's QR code, so the busiest: its part is rendered once and kept under a fingerprint
-    of everything on it that changes (an edit, a session, a place taken), so a visitor never sees a stale
-    number of places; each request reads only the unit and that fingerprint.
+    The page behind a poster's QR code, so the busiest. A visitor with no cookies at all (as from a QR code:
+    not signed in, no messages waiting) gets the same page as every such visitor, kept whole; only the script
+    nonce is this response's own. For a few seconds after it was made it is served without reading the
+    database at all (any change to the activity, its sessions or sign-ups made by this process forgets it at
+    once: `selectors.forget_activity_page`); after that, it is kept under a fingerprint of everything on it
+    that changes (an edit, a session, a place taken), read in one query, so a visitor never sees a number of
+    places older than those few seconds.
     """
+    whole_page = not request.COOKIES
+    lazy_nonce = get_nonce(request)
+    nonce = "" if lazy_nonce is None else str(lazy_nonce)
+    if whole_page and nonce and (recent := cache.get(selectors.recent_page_key(pk))) is not None:
+        recent_code, html, kept_nonce = recent
+        if recent_code == code.upper():
+            return HttpResponse(html.replace(kept_nonce, nonce))
     found = selectors.activity_state(code, pk)
     if found is None:
         raise Http404("No such activity")
     unit_pk, state = found
     key = f"learn:activity:{unit_pk}:{pk}:{state}"
-    # A visitor with no cookies at all (as from a QR code: not signed in, no messages waiting) gets the same
-    # page as every such visitor, kept whole; only the script nonce is this response's own.
-    whole_page = not request.COOKIES
-    lazy_nonce = get_nonce(request)
-    nonce = "" if lazy_nonce is None else str(lazy_nonce)
     if whole_page and nonce and (kept := cache.get(f"{key}:page")) is not None:
         html, kept_nonce = kept
+        cache.set(selectors.recent_page_key(pk), (code.upper(), html, kept_nonce), selectors.RECENT_PAGE_SECONDS)
         return HttpResponse(html.replace(kept_nonce, nonce))
     unit = selectors.public_unit(code)
     content = cache.get(key)
@@ -179,7 +186,9 @@ def activity_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     crumbs = [*activity_crumbs(unit), (content["title"], None)]
     response = render(request, "learning/public/activity.html", {**content, "crumbs": crumbs})
     if whole_page and nonce and not response.cookies:
-        cache.set(f"{key}:page", (response.content.decode(), nonce), ACTIVITY_CACHE_SECONDS)
+        html = response.content.decode()
+        cache.set(f"{key}:page", (html, nonce), ACTIVITY_CACHE_SECONDS)
+        cache.set(selectors.recent_page_key(pk), (code.upper(), html, nonce), selectors.RECENT_PAGE_SECONDS)
     return response
 
 
