@@ -29,17 +29,23 @@ def register_save(
 ) -> tuple[list[SignUp], list[SignUp]]:
     """Mark the ticked learners attended and, once the session has started, the others as no-shows.
 
-    Before the start an unticked learner is left as they are: they may still come. Only changes are written.
+    Before the start an unticked learner may still come: one ticked by mistake goes back to a booked place,
+    and the others are left as they are. Only changes are written.
     Returns the learners newly marked attended and newly marked as no-shows.
     """
     came: list[SignUp] = []
     missed: list[SignUp] = []
+    unmarked: list[SignUp] = []
     with transaction.atomic():
         for record in learners:
-            attended = record.pk in ticked
+            attended: bool | None = record.pk in ticked
             if not attended and not session.has_started:
-                continue
-            wanted = SignUp.Status.ATTENDED if attended else SignUp.Status.NO_SHOW
+                if record.status != SignUp.Status.ATTENDED:
+                    continue
+                attended = None  # ticked by mistake before the start: booked again
+            wanted = {True: SignUp.Status.ATTENDED, False: SignUp.Status.NO_SHOW, None: SignUp.Status.CONFIRMED}[
+                attended
+            ]
             if record.status == wanted:
                 continue
             try:
@@ -47,8 +53,8 @@ def register_save(
             except ValidationError:  # cancelled a moment ago: no longer in the register
                 continue
             record.status = updated.status
-            (came if attended else missed).append(record)
-        if came or missed:
+            {True: came, False: missed, None: unmarked}[attended].append(record)
+        if came or missed or unmarked:
             audit_record(
                 actor=acting_user,
                 action=AuditEvent.Action.CHANGED,
@@ -58,6 +64,7 @@ def register_save(
                     "fields": ["attendance"],
                     "attended": [record.pk for record in came],
                     "no_show": [record.pk for record in missed],
+                    "booked_again": [record.pk for record in unmarked],
                 },
             )
     return came, missed

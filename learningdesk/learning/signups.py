@@ -300,17 +300,23 @@ def move(record: SignUp, *, to: Session, acting_user: User | None = None) -> Sig
         return sign_up(session=to, details=details, source=record.source, acting_user=acting_user, person=record.person)
 
 
-def mark_attendance(record: SignUp, *, attended: bool, acting_user: User | None = None) -> SignUp:
-    """Tick a learner in the register (attended) or record a no-show; either can be corrected later."""
+def mark_attendance(record: SignUp, *, attended: bool | None, acting_user: User | None = None) -> SignUp:
+    """Tick a learner in the register (attended), record a no-show, or (None) take the mark off again, back to
+    a confirmed place; each can be corrected later."""
     with transaction.atomic():
         current = SignUp.objects.select_for_update().get(pk=record.pk)
         if current.status not in (SignUp.Status.CONFIRMED, SignUp.Status.ATTENDED, SignUp.Status.NO_SHOW):
             raise ValidationError(
                 f"Only confirmed learners go in the register: this one is {current.get_status_display().lower()}."
             )
-        current.status = SignUp.Status.ATTENDED if attended else SignUp.Status.NO_SHOW
-        current.attendance_recorded_at = timezone.now()
-        current.attendance_recorded_by = acting_user if acting_user is not None else None
+        if attended is None:
+            current.status = SignUp.Status.CONFIRMED
+            current.attendance_recorded_at = None
+            current.attendance_recorded_by = None
+        else:
+            current.status = SignUp.Status.ATTENDED if attended else SignUp.Status.NO_SHOW
+            current.attendance_recorded_at = timezone.now()
+            current.attendance_recorded_by = acting_user
         current.save(update_fields=["status", "attendance_recorded_at", "attendance_recorded_by"])
     return current
 

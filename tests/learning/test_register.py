@@ -74,6 +74,21 @@ def test_before_the_start_unticked_learners_are_left_booked(world, coordinator_c
     assert statuses(session) == {"Learner0": "attended", "Learner1": "confirmed"}
 
 
+def test_before_the_start_a_learner_ticked_by_mistake_is_booked_again_when_unticked(world, coordinator_client):
+    (person,) = learners(world, 1)
+    session = make_session(derby_activity(world))
+    record = sign_up(session, person)
+    htmx = {"HX-Request": "true"}
+    coordinator_client.post(register_url(session), {"attended": [record.pk], "one": record.pk}, headers=htmx)
+    assert statuses(session) == {"Learner0": "attended"}
+
+    coordinator_client.post(register_url(session), {"one": record.pk}, headers=htmx)
+
+    assert statuses(session) == {"Learner0": "confirmed"}
+    record.refresh_from_db()
+    assert record.attendance_recorded_at is None
+
+
 def test_a_no_show_can_be_corrected_by_ticking_them(world, coordinator_client):
     (person,) = learners(world, 1)
     session = held_session(world, (person,))
