@@ -17,6 +17,8 @@ urlpatterns = [
     path("people/imports/", include("learningdesk.imports.urls")),
     path("reps/", include("learningdesk.reps.urls")),
     path("learning/", include("learningdesk.learning.urls")),
+    path("surveys/", include("learningdesk.surveys.urls")),
+    path("s/", include("learningdesk.surveys.public_urls")),
     path("", include("learningdesk.org.urls")),
     path("", include("learningdesk.accounts.urls")),
 ]

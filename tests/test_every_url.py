@@ -80,9 +80,9 @@ PUBLIC_ARGS: dict[str, Callable[[World], dict]] = {
     "password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "set-password"},
 }
 
-# The ULR network and the learning programme list their own URLs in tests/<app>/urls_<part>.py, each with
+# The ULR network, the learning programme and the surveys list their own URLs in tests/<app>/urls_<part>.py, each with
 # DERBY_RECORD and SCOPED_LISTS, and (for pages without a login) PUBLIC and PUBLIC_ARGS.
-for _package in ("reps", "learning"):
+for _package in ("reps", "learning", "surveys"):
     for _module in pkgutil.iter_modules([str(Path(__file__).parent / _package)]):
         if _module.name.startswith("urls_"):
             _urls = importlib.import_module(f"tests.{_package}.{_module.name}")

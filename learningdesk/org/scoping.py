@@ -31,6 +31,7 @@ from learningdesk.learning.models import (
 from learningdesk.org import roles
 from learningdesk.org.models import Employer, OrgUnit, Person, Role, RoleAssignment, Workplace
 from learningdesk.reps.models import Action, EmployerNotification, RecruitmentTarget, Rep, RepMeeting, Stage
+from learningdesk.surveys.models import Invitation, Response, Survey
 
 STEPLEN = OrgUnit.steplen
 
@@ -631,3 +632,60 @@ def visible_join_leads(user: User) -> QuerySet[JoinLead]:
 def get_join_lead_for_user(user: User, pk: object) -> JoinLead:
     qs = JoinLead.objects.filter(_in_subtrees("unit", get_scope(user).edit)).select_related("person", "activity")
     return _get(qs, pk)  # type: ignore[return-value]
+
+
+# Surveys ----------------------------------------------------------------------------------------
+# A survey belongs to a unit; those of the units above a user's (a national survey) are theirs to run too.
+# Its responses carry the respondent's unit: a branch running a national survey sees its own, the survey's
+# owners see them all, rolled up.
+
+
+def visible_surveys(user: User) -> QuerySet[Survey]:
+    scope = get_scope(user)
+    if not scope.see:
+        return Survey.objects.none()
+    return Survey.objects.filter(_shared_downwards_q(scope, scope.see)).select_related("unit")
+
+
+def editable_surveys(user: User) -> QuerySet[Survey]:
+    """Surveys whose questions and state the user may change: those of their editable subtrees."""
+    return Survey.objects.filter(_in_subtrees("unit", get_scope(user).edit)).select_related("unit")
+
+
+def runnable_surveys(user: User) -> QuerySet[Survey]:
+    """Surveys the user may invite people to: their editable subtrees' and those of the units above them."""
+    scope = get_scope(user)
+    if not scope.edit:
+        return Survey.objects.none()
+    q = _in_subtrees("unit", scope.edit)
+    ancestors = ancestor_paths(scope.edit)
+    if ancestors:
+        q |= Q(unit__path__in=ancestors)
+    return Survey.objects.filter(q).select_related("unit")
+
+
+def get_survey_for_user(user: User, pk: object, *, for_change: bool = False, to_run: bool = False) -> Survey:
+    if for_change:
+        qs = editable_surveys(user)
+    elif to_run:
+        qs = runnable_surveys(user)
+    else:
+        qs = visible_surveys(user)
+    return _get(qs, pk)  # type: ignore[return-value]
+
+
+def visible_responses(user: User, survey: Survey) -> QuerySet[Response]:
+    """The survey's completed responses the user may count: all of them for its owners (and the units above),
+    else those of respondents in the user's subtrees."""
+    scope = get_scope(user)
+    responses = Response.objects.filter(survey=survey, is_complete=True)
+    if any(survey.unit.path.startswith(path) for path in scope.see):
+        return responses
+    return responses.filter(_in_subtrees("unit", scope.see))
+
+
+def visible_invitations(user: User, survey: Survey) -> QuerySet[Invitation]:
+    """The invitations to the survey of people the user may see."""
+    return Invitation.objects.filter(survey=survey, person__in=visible_people(user).values("pk")).select_related(
+        "person"
+    )

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "learningdesk.imports",
     "learningdesk.reps",
     "learningdesk.learning",
+    "learningdesk.surveys",
     "learningdesk.core",
     "django.contrib.auth",
     "django.contrib.contenttypes",
