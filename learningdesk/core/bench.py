@@ -43,6 +43,7 @@ from learningdesk.accounts.models import User
 from learningdesk.learning.demo import build_demo_learning
 from learningdesk.org import demo, scoping
 from learningdesk.reps.demo import build_demo_reps
+from learningdesk.surveys.demo import build_demo_surveys
 
 BENCH_USER = "coordinator@example.org"  # the demo branch co-ordinator (org/demo.py)
 NATIONAL_USER = "admin@example.org"
@@ -350,6 +351,33 @@ def sign_up_post(run: BenchRun) -> dict[str, float]:
     return {"signup_post_p95_ms": p95(timings)}
 
 
+def _biggest_survey() -> tuple[int, int] | None:
+    """The survey with the most responses (the national skills audit at national size) and its first question."""
+    from learningdesk.surveys.models import Question, Survey
+
+    survey = Survey.objects.annotate(n=Count("responses")).order_by("-n", "pk").first()
+    question = Question.objects.filter(section__survey=survey).order_by("section__order", "order", "pk").first()
+    return (survey.pk, question.pk) if survey is not None and question is not None else None
+
+
+@measure
+def survey_results(run: BenchRun) -> dict[str, float]:
+    """The results of the most answered survey (100,000 responses at national size) for the national
+    administrator, and one question broken down by unit and by workplace, small numbers suppressed."""
+    national = national_run(run)
+    found = _biggest_survey()
+    if national is None or found is None:
+        return {}
+    survey_pk, question_pk = found
+    results = reverse("surveys:results", args=[survey_pk])
+    breakdown = reverse("surveys:breakdown", args=[survey_pk])
+    by = [f"{breakdown}?question={question_pk}&by={field}" for field in ("unit", "workplace", "employer")]
+    return {
+        "survey_results_p95_ms": p95(time_gets(national, [results])),
+        "survey_breakdown_p95_ms": p95(time_gets(national, by)),
+    }
+
+
 # Loading the national data set through the import -----------------------------------------------------
 
 
@@ -377,6 +405,8 @@ def load_by_import(*, people: int, output_dir: Path, log: Callable[[str], object
     build_demo_reps(seed=demo.DEFAULT_SEED, log=log)
     log("Adding the learning programme (100,000 sign-ups at national size)...")
     build_demo_learning(seed=demo.DEFAULT_SEED, log=log)
+    log("Adding the surveys (a national skills audit answered 100,000 times)...")
+    build_demo_surveys(seed=demo.DEFAULT_SEED, log=log)
     results = {
         "import_rows_per_s": people / seconds,
         "import_seconds": seconds,

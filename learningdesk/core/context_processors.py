@@ -17,6 +17,7 @@ NAVIGATION: list[tuple[str, str, Callable[[scoping.Scope], bool]]] = [
     ("Reps", "reps:register", lambda scope: bool(scope.see)),
     ("My rep page", "reps:own", lambda scope: bool(scope.workplace_ids) and not scope.see),
     ("Learning", "learning:activities", lambda scope: not scope.is_empty),
+    ("Surveys", "surveys:list", lambda scope: bool(scope.see)),
     ("Organisation", "org:unit_list", lambda scope: not scope.is_empty),
     ("Employers", "org:employer_list", lambda scope: not scope.is_empty),
     ("Team", "accounts:team", lambda scope: bool(scope.see)),

@@ -480,9 +480,11 @@ def build_demo(
             # Imported here because the reps demo reads this module's logins.
             from learningdesk.learning.demo import build_demo_learning
             from learningdesk.reps.demo import build_demo_reps
+            from learningdesk.surveys.demo import build_demo_surveys
 
             build_demo_reps(seed=seed, log=log)
             build_demo_learning(seed=seed, log=log)
+            build_demo_surveys(seed=seed, log=log)
     return DemoSummary(
         units=len(units),
         employers=len(employers),

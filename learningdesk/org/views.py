@@ -27,6 +27,7 @@ from learningdesk.org.forms import (
 )
 from learningdesk.org.models import Consent, Employer, EqualityRecord, OrgUnit, Person, UnitKind, Workplace
 from learningdesk.reps import selectors as rep_selectors
+from learningdesk.surveys import invitations as survey_invitations
 
 
 def people_crumbs() -> list[tuple[str, str | None]]:
@@ -404,6 +405,7 @@ def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_add_rep": scoping.may_manage_reps(request.user)
             and any(person.branch.path.startswith(path) for path in scoping.get_scope(request.user).edit),
             "learning_record": learning_records.learner_record(person),
+            "survey_responses": survey_invitations.identified_responses(request.user, person),
             "crumbs": people_crumbs(),
         },
     )
