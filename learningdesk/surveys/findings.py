@@ -129,8 +129,9 @@ def survey_findings(user: User, survey: Survey) -> Findings:
     questions = [question for question in survey_questions(survey) if question.kind in CHOICE_KINDS]
     answers = Answer.objects.filter(response__in=visible.values("pk"), question__in=[q.pk for q in questions])
     counts: dict[int, dict[tuple[Any, ...], int]] = defaultdict(dict)
+    # One row per option a response chose: counting rows counts people, without a DISTINCT to sort.
     for row in answers.values("question_id", "choice_id", "number", "subject_id", "activity_type_id").annotate(
-        people=Count("response_id", distinct=True)
+        people=Count("id")
     ):
         key = (row["choice_id"], row["number"], row["subject_id"], row["activity_type_id"])
         counts[row["question_id"]][key] = row["people"]
@@ -364,9 +365,7 @@ def survey_demand(user: User, survey: Survey) -> Demand:
     threshold = threshold_for(survey)
     total = scoping.visible_responses(user, survey).count()
     answers = subject_answers(user, survey)
-    overall = list(
-        answers.values("subject_id", "activity_type_id").annotate(people=Count("response_id", distinct=True))
-    )
+    overall = list(answers.values("subject_id", "activity_type_id").annotate(people=Count("id")))
     names = {
         "subject": dict(Subject.objects.filter(pk__in={r["subject_id"] for r in overall}).values_list("pk", "name")),
         "type": dict(
@@ -380,7 +379,7 @@ def survey_demand(user: User, survey: Survey) -> Demand:
         for place, target in (("response__unit__name", by_unit), ("response__workplace__name", by_workplace)):
             rows = (
                 answers.values(place, "subject_id", "activity_type_id")
-                .annotate(people=Count("response_id", distinct=True))
+                .annotate(people=Count("id"))
                 .order_by("-people", place)[:DEMAND_ROWS]
             )
             target.extend(_wishes(list(rows), threshold, names, place=place))

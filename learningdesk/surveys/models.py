@@ -216,10 +216,12 @@ class Answer(models.Model):
     text = models.TextField(blank=True)
 
     class Meta:
+        # Each holds what a count reads (the option and the response it belongs to), so results and breakdowns
+        # of 100,000 responses are counted from the indexes without reading the answers' rows.
         indexes = [
-            models.Index(fields=["question", "choice"], name="surveys_answer_choice"),
-            models.Index(fields=["question", "subject"], name="surveys_answer_subject"),
-            models.Index(fields=["question", "number"], name="surveys_answer_number"),
+            models.Index(fields=["question", "choice", "response"], name="surveys_answer_choice"),
+            models.Index(fields=["question", "subject", "activity_type", "response"], name="surveys_answer_subject"),
+            models.Index(fields=["question", "number", "response"], name="surveys_answer_number"),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Avg, Count, Max, Min, Q, QuerySet
 
 from learningdesk.accounts.models import User
+from learningdesk.learning.models import ActivityType, Subject
 from learningdesk.org import scoping
 from learningdesk.org.models import EqualityRecord
 from learningdesk.surveys.models import Answer, Question, Response, Survey
@@ -80,14 +81,14 @@ def _answers(responses: QuerySet[Response], questions: Iterable[Question]) -> Qu
     return Answer.objects.filter(question__in=[q.pk for q in questions], response__in=responses.values("pk"))
 
 
-def _option_label(question: Question, row: dict[str, Any], choices: dict[int, str]) -> tuple[str, str]:
+def _option_label(question: Question, row: dict[str, Any], choices: dict[Any, str]) -> tuple[str, str]:
     """The (key, label) of the answer option an aggregate row counts."""
     if question.has_choices:
         return f"choice:{row['choice']}", choices.get(row["choice"], "")
     if question.kind == Kind.SUBJECTS:
         if row["subject"] is not None:
-            return f"subject:{row['subject']}", row["subject__name"]
-        return f"type:{row['activity_type']}", row["activity_type__name"]
+            return f"subject:{row['subject']}", choices.get(f"subject:{row['subject']}", "")
+        return f"type:{row['activity_type']}", choices.get(f"type:{row['activity_type']}", "")
     value = int(row["number"])
     label = YES_NO_LABELS.get(value, str(value)) if question.kind == Kind.YES_NO else str(value)
     return f"number:{value}", label
@@ -102,7 +103,7 @@ def _option_fields(question: Question) -> list[str]:
     if question.has_choices:
         return ["choice"]
     if question.kind == Kind.SUBJECTS:
-        return ["subject", "subject__name", "activity_type", "activity_type__name"]
+        return ["subject", "activity_type"]  # names from the small tables, not joined into the count
     return ["number"]
 
 
@@ -115,6 +116,13 @@ def _fixed_options(question: Question) -> list[tuple[str, str]]:
     if question.kind == Kind.YES_NO:
         return [(f"number:{value}", label) for value, label in YES_NO_LABELS.items()]
     return []
+
+
+def subject_names() -> dict[Any, str]:
+    """The names of the learning subjects and activity types, by "subject:<id>" and "type:<id>"."""
+    names: dict[Any, str] = {f"subject:{pk}": name for pk, name in Subject.objects.values_list("pk", "name")}
+    names |= {f"type:{pk}": name for pk, name in ActivityType.objects.values_list("pk", "name")}
+    return names
 
 
 def survey_results(user: User, survey: Survey) -> SurveyResults:
@@ -138,13 +146,12 @@ def survey_results(user: User, survey: Survey) -> SurveyResults:
         if not asked:
             continue
         by_pk = {q.pk: q for q in asked}
-        choices = {c.pk: c.label for q in asked for c in q.choices.all()}
-        rows = (
-            _answers(responses, asked)
-            .values("question", *_option_fields(asked[0]))
-            .annotate(n=Count("response", distinct=True))
-            .order_by()
-        )
+        choices: dict[Any, str] = {c.pk: c.label for q in asked for c in q.choices.all()}
+        if asked[0].kind == Kind.SUBJECTS:
+            choices |= subject_names()
+        # A response has one row per option it chose: counting rows counts respondents (no DISTINCT to sort).
+        fields = _option_fields(asked[0])
+        rows = _answers(responses, asked).values("question", *fields).annotate(n=Count("id")).order_by()
         for row in rows:
             if _is_blank(row):
                 continue
@@ -286,8 +293,10 @@ def breakdown(user: User, survey: Survey, question: Question, by: str) -> Breakd
     if grouping.equality:
         responses = responses.filter(_equality_scope(user))
     fields = [grouping.key, *([grouping.name] if grouping.name else []), *_option_fields(question)]
-    rows = _answers(responses, [question]).values(*fields).annotate(n=Count("response", distinct=True)).order_by()
-    choices = {c.pk: c.label for c in question.choices.all()} if question.has_choices else {}
+    rows = _answers(responses, [question]).values(*fields).annotate(n=Count("id")).order_by()
+    choices: dict[Any, str] = {c.pk: c.label for c in question.choices.all()} if question.has_choices else {}
+    if question.kind == Kind.SUBJECTS:
+        choices |= subject_names()
     columns: dict[str, str] = dict(_fixed_options(question))
     groups: dict[str, str] = {}
     counts: dict[tuple[str, str], int] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -83,6 +84,9 @@ def text_answers(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+BREAKDOWN_ROWS = 50
+
+
 @require_GET
 def breakdown(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """One question's answers by unit, employer, workplace, job group or equality group, small numbers hidden."""
@@ -92,9 +96,11 @@ def breakdown(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     questions = results.breakdown_questions(survey)
     groupings = results.groupings_for(request.user, survey)
     form = BreakdownForm(request.GET or None, questions=questions, groupings=groupings)
-    table = None
+    table = page = None
     if responses >= threshold and form.is_bound and form.is_valid():
         table = results.breakdown(request.user, survey, form.chosen_question(), form.cleaned_data["by"])
+        # Suppression works on the whole table; a page of its rows is shown (a national view has thousands).
+        page = Paginator(table.rows, BREAKDOWN_ROWS).get_page(request.GET.get("page"))
     return render(
         request,
         "surveys/results/breakdown.html",
@@ -105,6 +111,7 @@ def breakdown(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "form": form,
             "questions": questions,
             "breakdown": table,
+            "page_obj": page,
             "crumbs": [*results_crumbs(survey), ("Breakdown", None)],
         },
     )
