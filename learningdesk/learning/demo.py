@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from learningdesk.accounts.models import User
@@ -346,6 +346,9 @@ def build_demo_learning(
         more = spread_learning(count=spread, rng=rng, today=today, types=types, subjects=subjects, log=log)
         sessions += more.sessions
         sign_ups += more.sign_ups
+    if connection.vendor == "postgresql":  # fresh statistics for the planner after a bulk load
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE learning_activity, learning_session, learning_signup")
     log(f"  {Activity.objects.count():,} activities, {sessions:,} sessions, {sign_ups:,} sign-ups")
     return LearningSummary(Activity.objects.count(), sessions, sign_ups)
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from learningdesk.accounts.models import User
@@ -195,5 +195,8 @@ def build_demo_surveys(*, seed: int, log: Callable[[str], object] | None = None)
             everywhere = list(Workplace.objects.values_list("branch_id", "employer_id", "pk").order_by("pk"))
             total += _respond(audit, everywhere, NATIONAL_RESPONSES, rng, log)
             surveys += 1
+    if connection.vendor == "postgresql":  # fresh statistics for the planner after a bulk load
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE surveys_response, surveys_answer")
     log(f"  {surveys} surveys, {total:,} responses")
     return SurveysSummary(surveys, total)
