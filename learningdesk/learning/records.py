@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from learningdesk.core import ratelimit
 from learningdesk.core.pdf import render_pdf
 from learningdesk.learning import tokens
 from learningdesk.learning.calendar import absolute
@@ -166,13 +166,7 @@ _WINDOW = 3600
 
 def _over_limit(key: str) -> bool:
     """Count one more request for `key`; true once it has asked more than the limit within the hour."""
-    cache.add(key, 0, _WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, _WINDOW)
-        count = 1
-    return count > REQUESTS_PER_HOUR
+    return ratelimit.count(key, _WINDOW) > REQUESTS_PER_HOUR
 
 
 def record_request_allowed(*, email: str, ip_address: str) -> bool:

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from learningdesk.core import ratelimit
 from learningdesk.core.pagination import paginate
 from learningdesk.learning import calendar, qr, selectors, signups, tokens
 from learningdesk.learning.forms.signup import PublicSignUpForm, SignUpForm
@@ -206,12 +207,7 @@ def over_rate_limit(request: HttpRequest) -> bool:
 
 def count_attempt(request: HttpRequest) -> None:
     """One more sign-up from this address in the current window (the window starts with the first)."""
-    key = _rate_key(request)
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW_SECONDS)
+    ratelimit.count(_rate_key(request), RATE_WINDOW_SECONDS)
 
 
 def duplicate_message(error: signups.DuplicateSignUp) -> str:
