@@ -19,6 +19,8 @@ urlpatterns = [
     path("learning/", include("learningdesk.learning.urls")),
     path("surveys/", include("learningdesk.surveys.urls")),
     path("s/", include("learningdesk.surveys.public_urls")),
+    path("employers/", include("learningdesk.employers.urls")),
+    path("shared/", include("learningdesk.employers.shared_urls")),
     path("", include("learningdesk.org.urls")),
     path("", include("learningdesk.accounts.urls")),
 ]

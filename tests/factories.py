@@ -78,11 +78,13 @@ def give_role(
     workplaces: list[Workplace] | tuple = (),
     starts_on: datetime.date | None = None,
     ends_on: datetime.date | None = None,
+    employer: Employer | None = None,
 ) -> RoleAssignment:
     assignment = RoleAssignment.objects.create(
         user=user,
         role=role,
         unit=at,
+        employer=employer,
         starts_on=starts_on or timezone.localdate() - datetime.timedelta(days=30),
         ends_on=ends_on,
     )

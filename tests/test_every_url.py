@@ -12,7 +12,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from learningdesk.imports.models import MemberImport
+from learningdesk.employers.middleware import ALWAYS_OPEN
 from tests.conftest import World, client_for
+from tests.employers import contact_with_login
 
 # URLs anyone may open, signed in or not.
 PUBLIC = {
@@ -80,9 +82,9 @@ PUBLIC_ARGS: dict[str, Callable[[World], dict]] = {
     "password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "set-password"},
 }
 
-# The ULR network, the learning programme and the surveys list their own URLs in tests/<app>/urls_<part>.py, each with
+# The ULR network, the learning programme, the surveys and the employer work list their own URLs in tests/<app>/urls_<part>.py, each with
 # DERBY_RECORD and SCOPED_LISTS, and (for pages without a login) PUBLIC and PUBLIC_ARGS.
-for _package in ("reps", "learning", "surveys"):
+for _package in ("reps", "learning", "surveys", "employers"):
     for _module in pkgutil.iter_modules([str(Path(__file__).parent / _package)]):
         if _module.name.startswith("urls_"):
             _urls = importlib.import_module(f"tests.{_package}.{_module.name}")
@@ -147,3 +149,29 @@ def test_public_pages_open_without_signing_in(world, client, name):
     assert response.status_code in (200, 302)
     if response.status_code == 302:
         assert not response["Location"].startswith(reverse("login"))
+
+
+def _is_shared_page(name: str) -> bool:
+    return name.startswith("shared:") or name in ALWAYS_OPEN
+
+
+@pytest.mark.parametrize("name", sorted(n for n in DERBY_RECORD if not _is_shared_page(n)))
+def test_an_employer_contact_cannot_reach_union_records(world, name):
+    """Derby City Council's training manager, signed in, guesses the URL of each of Derby's records."""
+    client = client_for(contact_with_login(world))
+    url = reverse(name, kwargs=DERBY_RECORD[name](world))
+    for response in (client.get(url), client.post(url, {"first_name": "Hijacked", "name": "Hijacked"})):
+        assert response.status_code in (403, 404, 405), f"{name} answered {response.status_code}"
+    world.derby_person.refresh_from_db()
+    assert world.derby_person.first_name == "Maria"
+
+
+@pytest.mark.parametrize("name", sorted(n for n in SCOPED_LISTS if not _is_shared_page(n)))
+def test_an_employer_contact_sees_no_union_page(world, name):
+    client = client_for(contact_with_login(world))
+    response = client.get(reverse(name))
+    if name == "home":
+        assert response.status_code == 302
+        assert response["Location"] == reverse("shared:home")
+    else:
+        assert response.status_code == 404, f"{name} answered {response.status_code}"

@@ -347,6 +347,8 @@ class Role(models.TextChoices):
     ULR = "ulr", "Union learning rep"
     BRANCH_OFFICER = "branch_officer", "Branch officer (read only)"
     EQUALITY_OFFICER = "equality_officer", "Equality officer"
+    # Someone on the employer's side, invited to see only what the co-ordinator shares with their employer.
+    EMPLOYER_CONTACT = "employer_contact", "Employer contact (sees only what is shared)"
 
 
 class RoleAssignment(models.Model):
@@ -361,6 +363,14 @@ class RoleAssignment(models.Model):
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="role_assignments")
     workplaces = models.ManyToManyField(
         Workplace, blank=True, related_name="role_assignments", help_text="For a ULR: the workplaces they cover."
+    )
+    employer = models.ForeignKey(
+        Employer,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="contact_roles",
+        help_text="For an employer contact: the employer whose shared items they see.",
     )
     starts_on = models.DateField(default=datetime.date.today)
     ends_on = models.DateField(null=True, blank=True)

@@ -14,3 +14,5 @@ ROLE_GRANTING_ROLES = EDITOR_ROLES
 WORKPLACE_ROLES = frozenset({Role.ULR})
 # Roles that may read the audit log of their scope.
 AUDIT_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.REGIONAL_COORDINATOR, Role.BRANCH_COORDINATOR})
+# Roles that see nothing of the union's records: only what is shared with one employer (employers/shared).
+EMPLOYER_ROLES = frozenset({Role.EMPLOYER_CONTACT})

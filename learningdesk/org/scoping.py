@@ -15,6 +15,19 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from learningdesk.accounts.models import AuditEvent, User
+from learningdesk.employers.models import (
+    AgreementDocument,
+    CommitteeAction,
+    CommitteeMeeting,
+    EmployerContact,
+    FacilityTimeReturn,
+    FundingBid,
+    LearningAgreement,
+    LearningCommittee,
+    NegotiationCase,
+    SharedFinding,
+    TimeOffRequest,
+)
 from learningdesk.imports.models import MemberImport
 from learningdesk.learning.models import (
     Activity,
@@ -46,6 +59,8 @@ class Scope:
     audit: tuple[str, ...] = ()
     grant: tuple[str, ...] = ()
     workplace_ids: frozenset[int] = field(default_factory=frozenset)
+    # An employer contact's employers: they see only what was shared with these (employers/shared), nothing else.
+    employer_ids: frozenset[int] = field(default_factory=frozenset)
     roles: tuple[RoleAssignment, ...] = ()
     # The ids of role units with no units below them (a branch, usually), by path: see _branches_q.
     leaf_ids: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
@@ -53,6 +68,11 @@ class Scope:
     @property
     def is_empty(self) -> bool:
         return not self.see and not self.workplace_ids
+
+    @property
+    def is_employer_contact_only(self) -> bool:
+        """Signed in only as an employer contact: every page but their shared ones answers 404."""
+        return bool(self.employer_ids) and self.is_empty
 
 
 def _collapse(paths: Iterable[str]) -> tuple[str, ...]:
@@ -83,8 +103,13 @@ def get_scope(user: User) -> Scope:
     assignments = tuple(active_roles(user).prefetch_related("workplaces"))
     by_kind: dict[str, list[str]] = {"see": [], "edit": [], "equality": [], "audit": [], "grant": []}
     workplace_ids: set[int] = set()
+    employer_ids: set[int] = set()
     for assignment in assignments:
         path = assignment.unit.path
+        if assignment.role in roles.EMPLOYER_ROLES:
+            if assignment.employer_id is not None:
+                employer_ids.add(assignment.employer_id)
+            continue
         if assignment.role in roles.WORKPLACE_ROLES:
             workplace_ids.update(w.pk for w in assignment.workplaces.all())
             continue
@@ -100,6 +125,7 @@ def get_scope(user: User) -> Scope:
     scope = Scope(
         **{kind: _collapse(paths) for kind, paths in by_kind.items()},
         workplace_ids=frozenset(workplace_ids),
+        employer_ids=frozenset(employer_ids),
         roles=assignments,
         leaf_ids={a.unit.path: a.unit.pk for a in assignments if a.unit.numchild == 0},
     )
@@ -255,10 +281,17 @@ def visible_role_assignments(user: User) -> QuerySet[RoleAssignment]:
 
 
 def grantable_roles(user: User) -> list[tuple[str, str]]:
-    """Roles a user may grant: any role but national administrator, which only national admins grant."""
+    """Roles a user may grant: any role but national administrator, which only national admins grant.
+
+    An employer contact's role comes only from inviting the contact from the employer's page (it needs an employer).
+    """
     scope = get_scope(user)
     is_national = any(a.role == Role.NATIONAL_ADMIN for a in scope.roles)
-    return [(value, label) for value, label in Role.choices if is_national or value != Role.NATIONAL_ADMIN]
+    return [
+        (value, label)
+        for value, label in Role.choices
+        if (is_national or value != Role.NATIONAL_ADMIN) and value not in roles.EMPLOYER_ROLES
+    ]
 
 
 def visible_audit_events(user: User) -> QuerySet[AuditEvent]:
@@ -689,3 +722,192 @@ def visible_invitations(user: User, survey: Survey) -> QuerySet[Invitation]:
     return Invitation.objects.filter(survey=survey, person__in=visible_people(user).values("pk")).select_related(
         "person"
     )
+
+
+# Working with the employer ----------------------------------------------------------------------
+# Contacts, agreements, committees and facility-time returns belong to an employer: whoever may see the employer
+# may read them, and whoever works with the employer may change them: co-ordinators of the unit that looks after
+# it, or of a unit with workplaces there (a branch co-ordinator negotiates with the employers their members work
+# for, even when the region holds the relationship). Time-off requests follow the member; funding its unit.
+# An employer contact signed in sees none of this: only what is shared with their employer (the end of this part).
+
+
+def workable_employers(user: User) -> QuerySet[Employer]:
+    """Employers a user may negotiate with and record things about."""
+    scope = get_scope(user)
+    if not scope.edit:
+        return Employer.objects.none()
+    has_workplace = Exists(Workplace.objects.filter(_in_subtrees("branch", scope.edit), employer=OuterRef("pk")))
+    return Employer.objects.filter(_in_subtrees("unit", scope.edit) | Q(has_workplace))
+
+
+def may_work_with_employers(user: User) -> bool:
+    return bool(get_scope(user).edit)
+
+
+def _of_employers(queryset: QuerySet, employers: QuerySet[Employer], prefix: str = "") -> QuerySet:
+    return queryset.filter(**{f"{prefix}employer__in": employers.values("pk")})
+
+
+def visible_employer_contacts(user: User) -> QuerySet[EmployerContact]:
+    return _of_employers(EmployerContact.objects.all(), visible_employers(user)).select_related("employer", "workplace")
+
+
+def get_employer_contact_for_user(user: User, pk: object, *, for_change: bool = False) -> EmployerContact:
+    employers = workable_employers(user) if for_change else visible_employers(user)
+    qs = _of_employers(EmployerContact.objects.all(), employers).select_related("employer", "workplace", "user")
+    return _get(qs, pk)  # type: ignore[return-value]
+
+
+def visible_agreements(user: User) -> QuerySet[LearningAgreement]:
+    return _of_employers(LearningAgreement.objects.all(), visible_employers(user)).select_related("employer")
+
+
+def changeable_agreements(user: User) -> QuerySet[LearningAgreement]:
+    return _of_employers(LearningAgreement.objects.all(), workable_employers(user)).select_related("employer")
+
+
+def get_agreement_for_user(user: User, pk: object, *, for_change: bool = False) -> LearningAgreement:
+    return _get(changeable_agreements(user) if for_change else visible_agreements(user), pk)  # type: ignore[return-value]
+
+
+def get_agreement_document_for_user(user: User, pk: object) -> AgreementDocument:
+    qs = AgreementDocument.objects.filter(agreement__in=visible_agreements(user).values("pk")).select_related(
+        "agreement__employer"
+    )
+    return _get(qs, pk)  # type: ignore[return-value]
+
+
+def visible_committees(user: User) -> QuerySet[LearningCommittee]:
+    return _of_employers(LearningCommittee.objects.all(), visible_employers(user)).select_related(
+        "employer", "agreement"
+    )
+
+
+def get_committee_for_user(user: User, pk: object, *, for_change: bool = False) -> LearningCommittee:
+    employers = workable_employers(user) if for_change else visible_employers(user)
+    qs = _of_employers(LearningCommittee.objects.all(), employers).select_related("employer", "agreement")
+    return _get(qs, pk)  # type: ignore[return-value]
+
+
+def get_committee_meeting_for_user(user: User, pk: object, *, for_change: bool = False) -> CommitteeMeeting:
+    employers = workable_employers(user) if for_change else visible_employers(user)
+    qs = _of_employers(CommitteeMeeting.objects.all(), employers, "committee__").select_related("committee__employer")
+    return _get(qs, pk)  # type: ignore[return-value]
+
+
+def get_committee_action_for_user(user: User, pk: object, *, for_change: bool = False) -> CommitteeAction:
+    employers = workable_employers(user) if for_change else visible_employers(user)
+    qs = _of_employers(CommitteeAction.objects.all(), employers, "meeting__committee__").select_related(
+        "meeting__committee__employer", "owner_person", "owner_contact"
+    )
+    return _get(qs, pk)  # type: ignore[return-value]
+
+
+def visible_shared_findings(user: User) -> QuerySet[SharedFinding]:
+    return _of_employers(SharedFinding.objects.all(), visible_employers(user)).select_related("employer", "survey")
+
+
+def get_shared_finding_for_user(user: User, pk: object, *, for_change: bool = False) -> SharedFinding:
+    employers = workable_employers(user) if for_change else visible_employers(user)
+    qs = _of_employers(SharedFinding.objects.all(), employers).select_related("employer", "survey")
+    return _get(qs, pk)  # type: ignore[return-value]
+
+
+def visible_time_off_requests(user: User) -> QuerySet[TimeOffRequest]:
+    """Requests of the members the user may see (a ULR: the people at their workplaces)."""
+    return TimeOffRequest.objects.filter(person__in=visible_people(user).values("pk")).select_related(
+        "person", "employer", "activity", "manager"
+    )
+
+
+def changeable_time_off_requests(user: User) -> QuerySet[TimeOffRequest]:
+    """Requests a user may record and update: those of the people they may change (a ULR's members too)."""
+    return TimeOffRequest.objects.filter(person__in=editable_people(user).values("pk")).select_related(
+        "person", "employer", "activity", "manager"
+    )
+
+
+def get_time_off_request_for_user(user: User, pk: object, *, for_change: bool = False) -> TimeOffRequest:
+    qs = changeable_time_off_requests(user) if for_change else visible_time_off_requests(user)
+    return _get(qs, pk)  # type: ignore[return-value]
+
+
+def visible_negotiation_cases(user: User) -> QuerySet[NegotiationCase]:
+    return NegotiationCase.objects.filter(request__in=visible_time_off_requests(user).values("pk")).select_related(
+        "request__person", "request__employer", "owner"
+    )
+
+
+def get_negotiation_case_for_user(user: User, pk: object, *, for_change: bool = False) -> NegotiationCase:
+    """Cases are taken up by co-ordinators: changing one needs an editor's scope over the member."""
+    if for_change:
+        people = Person.objects.filter(_branches_q(get_scope(user), get_scope(user).edit))
+        requests = TimeOffRequest.objects.filter(person__in=people.values("pk"))
+    else:
+        requests = visible_time_off_requests(user)
+    qs = NegotiationCase.objects.filter(request__in=requests.values("pk")).select_related(
+        "request__person", "request__employer", "request__activity", "owner"
+    )
+    return _get(qs, pk)  # type: ignore[return-value]
+
+
+def visible_facility_returns(user: User) -> QuerySet[FacilityTimeReturn]:
+    """Facility-time returns name reps and their pay inputs: co-ordinators and officers only, not ULRs."""
+    if not get_scope(user).see:
+        return FacilityTimeReturn.objects.none()
+    return _of_employers(FacilityTimeReturn.objects.all(), visible_employers(user)).select_related("employer")
+
+
+def get_facility_return_for_user(user: User, pk: object, *, for_change: bool = False) -> FacilityTimeReturn:
+    qs = (
+        _of_employers(FacilityTimeReturn.objects.all(), workable_employers(user)).select_related("employer")
+        if for_change
+        else visible_facility_returns(user)
+    )
+    return _get(qs, pk)  # type: ignore[return-value]
+
+
+def visible_funding_bids(user: User) -> QuerySet[FundingBid]:
+    scope = get_scope(user)
+    return FundingBid.objects.filter(_in_subtrees("unit", scope.see)).select_related("unit", "employer")
+
+
+def get_funding_bid_for_user(user: User, pk: object, *, for_change: bool = False) -> FundingBid:
+    scope = get_scope(user)
+    qs = (
+        FundingBid.objects.filter(_in_subtrees("unit", scope.edit)).select_related("unit", "employer")
+        if for_change
+        else visible_funding_bids(user)
+    )
+    return _get(qs, pk)  # type: ignore[return-value]
+
+
+# What an employer contact sees: the committee actions and findings shared with their employer, and the dates of
+# its committee's meetings. Nothing about individual members.
+
+
+def contact_employers(user: User) -> QuerySet[Employer]:
+    return Employer.objects.filter(pk__in=get_scope(user).employer_ids)
+
+
+def shared_committee_actions(user: User) -> QuerySet[CommitteeAction]:
+    return CommitteeAction.objects.filter(
+        meeting__committee__employer_id__in=get_scope(user).employer_ids, shared_at__isnull=False
+    ).select_related("meeting__committee__employer", "owner_person", "owner_contact")
+
+
+def shared_meeting_dates(user: User) -> QuerySet[CommitteeMeeting]:
+    return CommitteeMeeting.objects.filter(committee__employer_id__in=get_scope(user).employer_ids).select_related(
+        "committee"
+    )
+
+
+def shared_findings_for_contact(user: User) -> QuerySet[SharedFinding]:
+    return SharedFinding.objects.filter(
+        employer_id__in=get_scope(user).employer_ids, withdrawn_at__isnull=True
+    ).select_related("employer")
+
+
+def get_shared_finding_for_contact(user: User, pk: object) -> SharedFinding:
+    return _get(shared_findings_for_contact(user), pk)  # type: ignore[return-value]

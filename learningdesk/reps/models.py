@@ -553,6 +553,14 @@ class FacilityAllowance(models.Model):
     per = models.CharField(max_length=6, choices=Per.choices, default=Per.WEEK)
     agreed_on = models.DateField(null=True, blank=True)
     notes = models.CharField(max_length=250, blank=True)
+    # Set when the allowance comes from a learning agreement's facility-time clause (employers/agreements.py).
+    agreement = models.ForeignKey(
+        "employers.LearningAgreement",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="facility_allowances",
+    )
 
     class Meta:
         ordering = ["employer__name"]
@@ -581,6 +589,8 @@ class FacilityTimeEntry(models.Model):
         CONSULTING = "consulting", "Consulting the employer"
         OWN_TRAINING = "own_training", "Own training as a rep"
         OTHER_UNION = "other_union", "Other union duties"
+        # TULRCA s.170: union activities (branch meetings, conferences), which the 2017 Regulations count apart.
+        UNION_ACTIVITIES = "activities", "Union activities (meetings, conferences)"
 
     rep = models.ForeignKey(Rep, on_delete=models.CASCADE, related_name="time_entries")
     employer = models.ForeignKey(
@@ -607,7 +617,11 @@ class FacilityTimeEntry(models.Model):
 
 
 # The time a ULR spends on these is the time TULRCA s.168A gives them paid time off for.
-ULR_FUNCTIONS = tuple(p for p in FacilityTimeEntry.Purpose if p != FacilityTimeEntry.Purpose.OTHER_UNION)
+ULR_FUNCTIONS = tuple(
+    p
+    for p in FacilityTimeEntry.Purpose
+    if p not in (FacilityTimeEntry.Purpose.OTHER_UNION, FacilityTimeEntry.Purpose.UNION_ACTIVITIES)
+)
 
 
 class Conversation(models.Model):
