@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from learningdesk.imports.models import MemberImport
 from learningdesk.employers.middleware import ALWAYS_OPEN
+from learningdesk.imports.models import MemberImport
 from tests.conftest import World, client_for
 from tests.employers import contact_with_login
 

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from learningdesk.core.http import AuthenticatedRequest
+from learningdesk.employers.home import attention as employers_attention
 from learningdesk.learning.home import learning_home
 from learningdesk.org import roles, scoping, selectors
 from learningdesk.reps import reminders
@@ -34,8 +35,9 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             "rep_attention": attention,
             "may_change_reminders": any(a.role in roles.EDITOR_ROLES for a in scope.roles),
             "learning": learning,
-            # Later areas (agreement reviews, ...) add their items here.
-            "attention": learning.attention if learning is not None and scope.see else [],
+            # Later areas add their items here.
+            "attention": (learning.attention if learning is not None and scope.see else [])
+            + employers_attention(user, today=timezone.localdate()),
         },
     )
 

@@ -451,6 +451,8 @@ class NegotiationCase(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     closed_on = models.DateField(null=True, blank=True)
+    # Closing as won or partly changes the request's hours approved; reopening the case puts these back.
+    hours_before_outcome = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
 
     class Meta:
         ordering = ["status", "-opened_on", "-id"]
@@ -547,6 +549,9 @@ class ReturnOfficial(models.Model):
     hourly_cost = money(
         "hourly cost to the employer (£)", help_text="Pay plus on-costs, per hour.", null=True, blank=True
     )
+    # Officials filled in from the register when the return is made start with full-time hours, a guess until
+    # someone saves the officials' form (employers/facility_figures.py).
+    hours_checked = models.BooleanField("contracted hours checked", default=False)
 
     class Meta:
         ordering = ["facility_return", "rep__person__last_name"]

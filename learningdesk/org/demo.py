@@ -277,9 +277,12 @@ def logins_table() -> str:
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
     extra = EXTRA_ULR_LOGINS
+    from learningdesk.employers.demo import CONTACT_LOGIN_LINE  # the employers demo imports this module
+
     lines += [
         "",
         f"Also {extra[0].email} to {extra[-1].email}: ULRs at other workplaces.",
+        CONTACT_LOGIN_LINE,
         f"Password for every demo login: {DEMO_PASSWORD}",
     ]
     return "\n".join(lines)
@@ -478,6 +481,7 @@ def build_demo(
         users = _create_logins(units, workplaces)
         if size.people:
             # Imported here because the reps demo reads this module's logins.
+            from learningdesk.employers.demo import build_demo_employers
             from learningdesk.learning.demo import build_demo_learning
             from learningdesk.reps.demo import build_demo_reps
             from learningdesk.surveys.demo import build_demo_surveys
@@ -485,6 +489,7 @@ def build_demo(
             build_demo_reps(seed=seed, log=log)
             build_demo_learning(seed=seed, log=log)
             build_demo_surveys(seed=seed, log=log)
+            build_demo_employers(seed=seed, log=log)  # after the reps and learning it refers to
     return DemoSummary(
         units=len(units),
         employers=len(employers),

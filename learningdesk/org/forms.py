@@ -259,6 +259,13 @@ class RoleGrantForm(GovukFormMixin, forms.Form):
                 self.add_error("workplaces", "Choose workplaces organised by the unit you chose.")
         elif workplaces:
             self.add_error("workplaces", "Only union learning reps cover workplaces. Untick them, or choose ULR.")
+        email = data.get("email")
+        if email and User.objects.filter(email__iexact=email, employer_contact__isnull=False).exists():
+            # One login sees one side: an employer's contact must never also see the union's records.
+            self.add_error(
+                "email",
+                "This email belongs to an employer contact's login. Use another email for their union role.",
+            )
         return data
 
 

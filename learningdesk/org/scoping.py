@@ -43,7 +43,15 @@ from learningdesk.learning.models import (
 )
 from learningdesk.org import roles
 from learningdesk.org.models import Employer, OrgUnit, Person, Role, RoleAssignment, Workplace
-from learningdesk.reps.models import Action, EmployerNotification, RecruitmentTarget, Rep, RepMeeting, Stage
+from learningdesk.reps.models import (
+    CURRENT_REP_STAGES,
+    Action,
+    EmployerNotification,
+    RecruitmentTarget,
+    Rep,
+    RepMeeting,
+    Stage,
+)
 from learningdesk.surveys.models import Invitation, Response, Survey
 
 STEPLEN = OrgUnit.steplen
@@ -911,3 +919,97 @@ def shared_findings_for_contact(user: User) -> QuerySet[SharedFinding]:
 
 def get_shared_finding_for_contact(user: User, pk: object) -> SharedFinding:
     return _get(shared_findings_for_contact(user), pk)  # type: ignore[return-value]
+
+
+# Contacts, the learning committee and what is shared with the employer (helper E2): the union side's reads.
+
+
+def get_workable_employer_for_user(user: User, pk: object) -> Employer:
+    """An employer the user may record things about (contacts, committees, findings to share); else 404."""
+    return _get(workable_employers(user).select_related("unit"), pk)  # type: ignore[return-value]
+
+
+def may_work_with_employer(user: User, employer: Employer) -> bool:
+    return workable_employers(user).filter(pk=employer.pk).exists()
+
+
+def visible_committee_actions(user: User) -> QuerySet[CommitteeAction]:
+    return _of_employers(CommitteeAction.objects.all(), visible_employers(user), "meeting__committee__").select_related(
+        "meeting__committee__employer", "owner_person", "owner_contact"
+    )
+
+
+# Time off for learners and the negotiation cases refusals open (helper E3).
+
+
+def changeable_negotiation_cases(user: User) -> QuerySet[NegotiationCase]:
+    """Cases the user may take up, note, pass on and close: co-ordinators over the member's branch (not a ULR)."""
+    scope = get_scope(user)
+    people = Person.objects.filter(_branches_q(scope, scope.edit))
+    requests = TimeOffRequest.objects.filter(person__in=people.values("pk"))
+    return NegotiationCase.objects.filter(request__in=requests.values("pk"))
+
+
+def employers_with_time_off(user: User) -> QuerySet[Employer]:
+    """Employers of the time-off requests the user can see: the choices of the list's filter."""
+    return Employer.objects.filter(pk__in=visible_time_off_requests(user).values("employer"))
+
+
+def time_off_employers(user: User, person: Person) -> QuerySet[Employer]:
+    """Employers a member's request may be made to: their workplace's, and those with workplaces in their branch."""
+    q = Q(workplaces__branch_id=person.branch_id)
+    if person.workplace_id is not None:
+        q |= Q(workplaces__pk=person.workplace_id)
+    return visible_employers(user).filter(pk__in=Employer.objects.filter(q).values("pk"))
+
+
+def time_off_activities(user: User, person: Person) -> QuerySet[Activity]:
+    """Activities the member could ask time off for: those of their branch and the units above it, not cancelled."""
+    branch_path = person.branch.path
+    paths = [branch_path[:end] for end in range(STEPLEN, len(branch_path) + 1, STEPLEN)]
+    return (
+        visible_activities(user)
+        .filter(unit__path__in=paths)
+        .exclude(status=Activity.Status.CANCELLED)
+        .select_related(None)
+    )
+
+
+def case_coordinators(person: Person) -> QuerySet[User]:
+    """Who may own a member's case: the active branch co-ordinators of their branch and regional co-ordinators
+    above it."""
+    today = timezone.localdate()
+    branch_path = person.branch.path
+    ancestors = [branch_path[:end] for end in range(STEPLEN, len(branch_path), STEPLEN)]
+    assignments = (
+        RoleAssignment.objects.filter(starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .filter(
+            Q(role=Role.BRANCH_COORDINATOR, unit_id=person.branch_id)
+            | Q(role=Role.REGIONAL_COORDINATOR, unit__path__in=ancestors)
+        )
+    )
+    return User.objects.filter(is_active=True, pk__in=assignments.values("user"))
+
+
+# Facility-time publication figures (helper E4).
+
+
+def may_see_facility_returns(user: User) -> bool:
+    """Co-ordinators and officers see facility-time figures (`visible_facility_returns`); a ULR does not."""
+    return bool(get_scope(user).see)
+
+
+# Learning agreements (helper E1).
+
+
+def agreement_negotiators(user: User) -> QuerySet[Person]:
+    """Who may be named as negotiating an agreement for the union: the user, and the current reps (the
+    co-ordinators and ULRs) of the subtrees they may change."""
+    scope = get_scope(user)
+    reps = Rep.objects.filter(_in_subtrees("person__branch", scope.edit), stage__in=CURRENT_REP_STAGES)
+    q = Q(pk__in=reps.values("person"))
+    person_id = _own_person_id(user)
+    if person_id is not None:
+        q |= Q(pk=person_id)
+    return Person.objects.filter(q) if scope.edit else Person.objects.none()

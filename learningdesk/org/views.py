@@ -7,12 +7,15 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from learningdesk.accounts.models import AuditEvent, User
 from learningdesk.core.http import AuthenticatedRequest
 from learningdesk.core.pagination import paginate, paginate_late
+from learningdesk.employers import time_off
+from learningdesk.employers.overview import employer_overview
 from learningdesk.learning import records as learning_records
 from learningdesk.org import scoping, selectors, services
 from learningdesk.org.forms import (
@@ -172,6 +175,8 @@ def employer_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "workplaces_page": paginate(request, workplaces),
             "can_edit": scoping.editable_employers(request.user).filter(pk=employer.pk).exists(),
             "can_add_workplace": scoping.editable_units(request.user).exists(),
+            # Everything else the union knows about the employer, and who may add to it (employers/overview.py).
+            "overview": employer_overview(request.user, employer, today=timezone.localdate()),
         },
     )
 
@@ -406,6 +411,7 @@ def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             and any(person.branch.path.startswith(path) for path in scoping.get_scope(request.user).edit),
             "learning_record": learning_records.learner_record(person),
             "survey_responses": survey_invitations.identified_responses(request.user, person),
+            "time_off_requests": list(time_off.person_requests(request.user, person)[:10]),
             "crumbs": people_crumbs(),
         },
     )

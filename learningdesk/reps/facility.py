@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -41,6 +41,9 @@ from learningdesk.reps.models import (
     Stage,
 )
 from learningdesk.reps.services import user_or_none
+
+if TYPE_CHECKING:
+    from learningdesk.employers.models import LearningAgreement
 
 MIN_HOURS = Decimal("0.25")
 MAX_HOURS = Decimal("24")
@@ -108,9 +111,11 @@ def allowance_set(
     per: str,
     agreed_on: datetime.date | None = None,
     notes: str = "",
+    agreement: LearningAgreement | None = None,
 ) -> FacilityAllowance:
     """Record the facility time agreed with an employer for a rep: one per rep and employer, so a second
-    agreement with the same employer replaces the first."""
+    agreement with the same employer replaces the first. `agreement`: the learning agreement it comes from
+    (employers/agreements.py); time agreed by hand has none, and applying an agreement leaves it alone."""
     allowance = FacilityAllowance.objects.select_for_update().filter(rep=rep, employer=employer).first()
     created = allowance is None
     if allowance is None:
@@ -122,6 +127,7 @@ def allowance_set(
     allowance.per = per
     allowance.agreed_on = agreed_on
     allowance.notes = notes
+    allowance.agreement = agreement
     allowance.full_clean()
     allowance.save()
     _audit(
@@ -129,7 +135,13 @@ def allowance_set(
         action=AuditEvent.Action.CREATED if created else AuditEvent.Action.CHANGED,
         rep=rep,
         target=allowance,
-        changes={"employer": employer.pk, "hours": str(hours), "per": per, **({"before": before} if before else {})},
+        changes={
+            "employer": employer.pk,
+            "hours": str(hours),
+            "per": per,
+            **({"agreement": agreement.pk} if agreement else {}),
+            **({"before": before} if before else {}),
+        },
     )
     return allowance
 
@@ -495,7 +507,7 @@ class RepFacility:
 def rep_facility(rep: Rep, today: datetime.date | None = None, *, conversations: int = 0) -> RepFacility:
     """Agreed time per employer, time used this week, month and last 3 months, and the latest entries."""
     today = today or timezone.localdate()
-    allowances = list(rep.facility_allowances.select_related("employer"))
+    allowances = list(rep.facility_allowances.select_related("employer", "agreement"))
     entries = rep.time_entries.filter(on__lte=today)
     week = today - datetime.timedelta(days=today.weekday())
     totals = entries.aggregate(

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from learningdesk.accounts.models import AuditEvent, User
 from learningdesk.accounts.services import audit_record
+from learningdesk.employers import reviews
 from learningdesk.org import scoping
 from learningdesk.org.models import OrgUnit, Role, RoleAssignment
 from learningdesk.reps.models import (
@@ -249,6 +250,8 @@ class Email:
     subject: str = ""
     text: str = ""
     html: str = ""
+    # More keys (of the same kind) to record with it: the agreement reviews a digest told of.
+    also_keys: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -302,6 +305,8 @@ def _deliver(emails: list[Email], report: RunReport) -> None:
         with transaction.atomic():
             _, created = SentReminder.objects.get_or_create(kind=kind, key=key)
             if created:
+                also = [SentReminder(kind=kind, key=k) for email in batch for k in email.also_keys]
+                SentReminder.objects.bulk_create(also, ignore_conflicts=True)
                 for email in to_send:
                     _send(email)
                 report.emails.extend(to_send)
@@ -413,8 +418,9 @@ def digest_recipients() -> list[User]:
 
 
 def weekly_digests(*, today: datetime.date) -> list[Email]:
-    """This ISO week's digest for each co-ordinator who has not had it: the three lists for their scope.
-    A week with nothing to report is recorded without an email."""
+    """This ISO week's digest for each co-ordinator who has not had it: the three lists for their scope, and the
+    learning agreements whose review has come within 90 or 30 days or passed since the last digest. A week with
+    nothing to report is recorded without an email."""
     week = iso_week(today)
     users = digest_recipients()
     keys = {user.pk: f"digest:{user.pk}:{week}" for user in users}
@@ -426,12 +432,15 @@ def weekly_digests(*, today: datetime.date) -> list[Email]:
         if keys[user.pk] in sent:
             continue
         attention = needs_attention(user, today=today)
-        if not attention.total:
+        # Learning agreements reaching 90 or 30 days before review, or overdue: each in one digest only.
+        agreement_reviews = reviews.reviews_to_tell(user, today=today, limit=LIST_LIMIT)
+        if not attention.total and not agreement_reviews:
             emails.append(Email(SentReminder.Kind.DIGEST, keys[user.pk], user))
             continue
         context = {
             "user": user,
             "attention": attention,
+            "agreement_reviews": [item for item, _key in agreement_reviews],
             "week": week,
             "site_url": site_url(),
             "home_url": site_url() + reverse("home"),
@@ -440,7 +449,8 @@ def weekly_digests(*, today: datetime.date) -> list[Email]:
             "settings_url": site_url() + reverse("reps:settings"),
         }
         subject, text, html = _render("digest", context)
-        emails.append(Email(SentReminder.Kind.DIGEST, keys[user.pk], user, subject, text, html))
+        also_keys = tuple(key for _item, key in agreement_reviews)
+        emails.append(Email(SentReminder.Kind.DIGEST, keys[user.pk], user, subject, text, html, also_keys))
     return emails
 
 

@@ -166,6 +166,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Uploaded files (learning resources): never served directly; a view checks who may download each one.
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# The largest version of a learning agreement (PDF or Word) that may be uploaded, in MB.
+AGREEMENT_DOCUMENT_MAX_MB = envint("AGREEMENT_DOCUMENT_MAX_MB", 10)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -10,6 +10,7 @@ from django.utils import timezone
 from learningdesk.accounts.models import AuditEvent, User
 from learningdesk.org.models import Role, RoleAssignment
 from tests.conftest import client_for
+from tests.employers import contact_with_login
 
 
 def test_sign_in_with_email_in_any_case(world, client):
@@ -104,6 +105,27 @@ def test_only_a_national_admin_can_make_national_admins(world, coordinator_clien
     )
     assert response.status_code == 200
     assert not RoleAssignment.objects.filter(user__email="p@example.org").exists()
+
+
+def test_an_employer_contacts_login_cannot_be_given_a_union_role(world, coordinator_client):
+    contact_user = contact_with_login(world)
+    response = coordinator_client.post(
+        reverse("accounts:role_grant"),
+        {
+            "full_name": "Tessa Trainer",
+            "email": contact_user.email.upper(),
+            "role": Role.BRANCH_OFFICER,
+            "unit": world.derby.pk,
+            "starts_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert "belongs to an employer contact" in response.content.decode()
+    assert list(contact_user.roles.values_list("role", flat=True)) == [Role.EMPLOYER_CONTACT]
+
+
+def test_the_employer_contact_role_is_not_offered_on_the_team_page(world, coordinator_client):
+    response = coordinator_client.get(reverse("accounts:role_grant"))
+    assert "Employer contact" not in response.content.decode()
 
 
 def test_ending_a_role_removes_access_from_the_next_day(world, coordinator_client):

@@ -10,7 +10,8 @@ from tests.reps import derby_rep
 
 def test_home_shows_the_scope_figures(world, coordinator_client, django_assert_max_num_queries):
     derby_rep(world)  # an active ULR on the register
-    with django_assert_max_num_queries(20):
+    # 24: four of them the work with employers (employers/home.py), however many agreements and cases.
+    with django_assert_max_num_queries(24):
         response = coordinator_client.get(reverse("home"))
     figures = response.context["figures"]
     assert (figures.members, figures.workplaces, figures.employers, figures.ulrs) == (2, 2, 1, 1)

@@ -1,0 +1,1 @@
+"""Forms for the work with employers, one module per part."""
