@@ -201,11 +201,19 @@ class TimeChange:
         return self.outcome in (Outcome.NEW, Outcome.CHANGE)
 
 
+# The clause is about the statutory learning reps (TULRCA s.168A): ULRs, whatever the union calls them ("learner
+# rep"). Champions and tutors volunteer without a statutory right to time off, so the clause gives them none.
+ULR_KINDS = (RepKind.Code.ULR, RepKind.Code.LEARNER_REP)
+
+
 def time_for(agreement: LearningAgreement, rep: Rep) -> tuple[Decimal | None, str]:
-    """The hours and period the agreement gives a rep: the co-ordinator's for a learning co-ordinator, else a ULR's."""
+    """The hours and period the agreement gives a rep: the co-ordinator's for a learning co-ordinator, a ULR's for a
+    ULR (or learner rep), none for other kinds."""
     if rep.kind.code == RepKind.Code.COORDINATOR:
         return agreement.coordinator_hours, agreement.coordinator_per
-    return agreement.ulr_hours, agreement.ulr_per
+    if rep.kind.code in ULR_KINDS:
+        return agreement.ulr_hours, agreement.ulr_per
+    return None, agreement.ulr_per
 
 
 def facility_time_plan(agreement: LearningAgreement) -> list[TimeChange]:

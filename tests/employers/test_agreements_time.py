@@ -42,6 +42,16 @@ def test_the_plan_gives_ulrs_and_the_coordinator_their_own_time(world):
     assert (plan[dev].hours, plan[dev].outcome) == (Decimal("7.5"), Outcome.NEW)
 
 
+def test_a_learner_champion_gets_no_time_from_the_ulr_clause(world):
+    """The clause is about statutory learning reps (TULRCA s.168A); champions have no right to time off."""
+    agreement = make_agreement(world, ulr_hours=Decimal("3"))
+    champion = make_rep(world.depot_person, kind="learner_champion", stage=Stage.ACTIVE, workplaces=[world.depot])
+    plan = {change.rep: change for change in agreements.facility_time_plan(agreement)}
+    assert plan[champion].outcome == Outcome.NO_TIME
+    agreements.facility_time_apply(acting_user=None, agreement=agreement)
+    assert not FacilityAllowance.objects.filter(rep=champion).exists()
+
+
 def test_reps_outside_the_units_covered_or_not_current_are_left_out(world):
     agreement = make_agreement(world, ulr_hours=Decimal("3"))
     notts_rep = make_rep(world.notts_person, stage=Stage.ACTIVE, workplaces=[world.hospital])
