@@ -23,6 +23,7 @@ PUBLIC = {
     "password_reset_confirm",
     "password_reset_complete",
     "healthz",
+    "readyz",
 }
 
 
@@ -74,6 +75,7 @@ SCOPED_LISTS = {
     "accounts:audit_log",
     "imports:list",
     "imports:upload",
+    "system",  # national administrators only: the outsider gets 404
 }
 
 PUBLIC_ARGS: dict[str, Callable[[World], dict]] = {
