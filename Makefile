@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 DIST := learningdesk/core/static/core/dist
 ASSET_SOURCES := $(shell find learningdesk/core/assets scripts/build-assets.mjs package.json -type f 2>/dev/null)
 
-.PHONY: run test lint format bench install assets migrate lock clean serve-check
+.PHONY: run test lint format bench install assets migrate lock clean serve-check serve
 
 run: install assets migrate
 	@$(MANAGE) seed_demo --if-empty
@@ -34,6 +34,12 @@ $(DIST)/.built: node_modules/.installed $(ASSET_SOURCES)
 
 migrate: install
 	@$(MANAGE) migrate --noinput -v 0
+	@$(MANAGE) createcachetable
+
+# The production setup on this machine (issue 10): PostgreSQL, gunicorn with two web processes, two task workers,
+# the hourly jobs, on http://127.0.0.1:8000. See scripts/serve.sh and docs/deploy.md.
+serve: install assets
+	@scripts/serve.sh
 
 test: install assets
 	$(MAKE) lint
@@ -55,6 +61,14 @@ format: install
 # on an empty database they first load a million members through the import and time it.
 bench: install assets
 	@scripts/bench.sh
+
+# Load and faults (issue 10): the production setup on a PostgreSQL server of its own, a national union's busiest
+# hour from locust for SOAK_LOAD_SECONDS (300), then a task worker, a web process and PostgreSQL knocked over under
+# load. Traffic to 127.0.0.1 only; about 10 minutes (4 more when it builds the demo data: the first run, and after a
+# migration). Figures go into var/soak/report.txt and make bench's results.json. See scripts/soak/soak.py.
+.PHONY: soak
+soak: install assets
+	@$(BIN)/python scripts/soak/soak.py
 
 # Pins without this machine's package-index settings, so the files work anywhere.
 PIP_COMPILE := --quiet --strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host

@@ -20,6 +20,7 @@ remind_hourly() {
     $BIN/python manage.py send_rep_reminders || echo "send_rep_reminders failed: trying again in an hour" >&2
     $BIN/python manage.py send_learning_emails || echo "send_learning_emails failed: trying again in an hour" >&2
     $BIN/python manage.py send_survey_reminders || echo "send_survey_reminders failed: trying again in an hour" >&2
+    $BIN/python manage.py backup --if-due || echo "backup --if-due failed: trying again in an hour" >&2
     sleep 3600 &
     nap=$!
     wait "$nap"

@@ -25,6 +25,7 @@ PUBLIC = {
     "password_reset_confirm",
     "password_reset_complete",
     "healthz",
+    "readyz",
 }
 
 
@@ -76,6 +77,7 @@ SCOPED_LISTS = {
     "accounts:audit_log",
     "imports:list",
     "imports:upload",
+    "system",  # national administrators only: the outsider gets 404
 }
 
 PUBLIC_ARGS: dict[str, Callable[[World], dict]] = {

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from learningdesk.org import scoping
+from learningdesk.org.models import Role
 
 # (label, url name, who sees it) in the order the service navigation shows them.
 NAVIGATION: list[tuple[str, str, Callable[[scoping.Scope], bool]]] = [
@@ -23,6 +24,7 @@ NAVIGATION: list[tuple[str, str, Callable[[scoping.Scope], bool]]] = [
     ("Shared with you", "shared:home", lambda scope: bool(scope.employer_ids)),
     ("Team", "accounts:team", lambda scope: bool(scope.see)),
     ("Audit log", "accounts:audit_log", lambda scope: bool(scope.audit)),
+    ("System", "system", lambda scope: any(a.role == Role.NATIONAL_ADMIN for a in scope.roles)),  # backups
 ]
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
+from learningdesk.core import backups, health
 from learningdesk.core.http import AuthenticatedRequest
 from learningdesk.employers.home import attention as employers_attention
 from learningdesk.learning.home import learning_home
@@ -37,7 +40,8 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             "learning": learning,
             # Later areas add their items here.
             "attention": (learning.attention if learning is not None and scope.see else [])
-            + employers_attention(user, today=timezone.localdate()),
+            + employers_attention(user, today=timezone.localdate())
+            + backups.backup_attention(user),
         },
     )
 
@@ -45,3 +49,31 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 @login_not_required
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Ready for traffic: the database and the task queue answer, and every migration is applied; else 503."""
+    checks = health.readiness()
+    failed = [name for name, outcome in checks.items() if outcome != health.OK]
+    body: dict[str, object] = {"status": "unavailable" if failed else "ok", "checks": checks}
+    if failed:
+        body["failed"] = failed
+    return JsonResponse(body, status=503 if failed else 200)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page, with the request's id for the person to quote: the same id is on the error's log line.
+
+    Rendered without context processors (the database may be what failed), like Django's own.
+    """
+    page = loader.get_template("500.html").render({"request_id": getattr(request, "request_id", "")})
+    return HttpResponseServerError(page)
+
+
+def system(request: AuthenticatedRequest) -> HttpResponse:
+    """For national administrators: the backups, the last good one and any failure since."""
+    if not scoping.is_national_admin(request.user):
+        raise Http404
+    return render(request, "core/system.html", {"backups": backups.backup_status()})

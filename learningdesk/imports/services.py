@@ -184,6 +184,21 @@ def run_apply(import_id: int) -> MemberImport | None:
     return member_import
 
 
+def import_stopped(import_id: int) -> None:
+    """The worker checking or importing the file stopped part way, too often to try again: the import fails."""
+    member_import = MemberImport.objects.filter(pk=import_id, status__in=MemberImport.RUNNING).first()
+    if member_import is None:
+        return
+    step = "checking" if member_import.status == Status.CHECKING else "importing"
+    _finish(
+        member_import,
+        Status.FAILED,
+        f"The import stopped part way through {step} the file (the background worker running it stopped), "
+        "and nothing was changed. Try the import again; if it stops again, tell your administrator that import "
+        f"number {member_import.pk} stopped.",
+    )
+
+
 def _went_wrong(member_import: MemberImport) -> str:
     return (
         "Something went wrong on our side and nothing was changed. Try the import again; if it fails again, "

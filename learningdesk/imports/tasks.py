@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.tasks import task
 
+from learningdesk.core import tasks_recovery
+
 
 @task()
 def check_member_import(*, import_id: int) -> None:
@@ -19,3 +21,15 @@ def apply_member_import(*, import_id: int) -> None:
     from learningdesk.imports.services import run_apply
 
     run_apply(import_id)
+
+
+def _stopped(*, import_id: int) -> None:
+    from learningdesk.imports.services import import_stopped
+
+    import_stopped(import_id)
+
+
+# When the worker dies part way, both may run again from the start: the check starts again from the file, and the
+# import is one transaction, which the dead worker's attempt left undone (core/tasks_recovery.py).
+tasks_recovery.recoverable(check_member_import, retry=True, on_given_up=_stopped)
+tasks_recovery.recoverable(apply_member_import, retry=True, on_given_up=_stopped)

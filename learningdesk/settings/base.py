@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
+from learningdesk.core.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("LEARNINGDESK_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -59,6 +61,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Production runtime (issue 10): first, so every line logged and every response carries the request's id,
+    # and the visitor's address is known before anything counts it (core/middleware.py).
+    "learningdesk.core.middleware.RequestLogMiddleware",
+    "learningdesk.core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -100,7 +106,13 @@ FORM_RENDERER = "learningdesk.core.forms.GovukFormRenderer"
 # Database: SQLite under var/ unless DATABASE_URL says otherwise.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60))}
+    # Connections are kept for a minute, and checked before a request or a task reuses one, so that after a
+    # PostgreSQL restart the app answers again without being restarted itself.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    }
     # Selects of units and workplaces iterate their choices; a server-side cursor for each costs three round
     # trips where one will do (and server-side cursors do not survive a transaction-pooling pgbouncer).
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
@@ -216,11 +228,28 @@ SECURE_REFERRER_POLICY = "same-origin"
 # How many rows a list page shows.
 PAGE_SIZE = envint("PAGE_SIZE", 25)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint and fontTools log about a hundred lines for each PDF at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools")},
-}
+# Logs go to stderr: readable text here, one JSON object per line in production (settings/prod.py; core/logs.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+LOGGING = logging_config(json_lines=LOG_FORMAT == "json", level=os.environ.get("LOG_LEVEL", "INFO"))
+
+# The cache keeps the public activity pages and counts the public forms' rate limits (core/ratelimit.py), so every
+# web process and task worker must share one: REDIS_URL selects Redis; production without it uses a table in the
+# database (settings/prod.py). Here, with one web process, this process's memory will do.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, object]]
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The reverse proxies (addresses or networks) whose X-Forwarded-For names the visitor (core/middleware.py).
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")
+
+# Backups (ops-B: core/backups.py, `manage.py backup` and `restore`, docs/deploy.md "Backups and restore").
+# Where backups are written: put it on another disk, and copy the files off the machine.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+# 32 random bytes in base64 (`openssl rand -base64 32`): when set, every scheduled backup is encrypted with it.
+# Keep a copy away from the backups (a password manager, a sealed envelope): without it they cannot be read.
+BACKUP_KEY = os.environ.get("BACKUP_KEY", "")
+# How many days of scheduled backups to keep in BACKUP_DIR; older ones are deleted after each good backup.
+BACKUP_KEEP_DAYS = envint("BACKUP_KEEP_DAYS", 14)
