@@ -1,7 +1,8 @@
 """gunicorn's settings for Learning Desk: `gunicorn -c deploy/gunicorn.conf.py learningdesk.wsgi`.
 
-Sync workers: each serves one request at a time, which suits pages that are mostly Python (templates, queries)
-under the GIL. nginx in front reads each request whole and buffers each response, so a slow phone on a stall's
+Threaded workers (gthread): pages are mostly Python (templates, queries) under the GIL, so processes are what use
+the cores, but a few threads in each keep a slow page (a large survey's results) from holding up the quick ones
+queued behind it. nginx in front reads each request whole and buffers each response, so a slow phone on a stall's
 mobile signal never holds a worker. How many: see docs/deploy.md ("How many web processes").
 """
 
@@ -10,7 +11,10 @@ import os
 # gunicorn's usual advice, two per core plus one: a worker waiting on PostgreSQL leaves its core to another.
 # Each worker keeps one database connection open (CONN_MAX_AGE), which is what bounds this across machines.
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1)
-worker_class = "sync"
+worker_class = "gthread"
+# Measured with `make soak` on two cores: sync workers gave pages a p95 of 577 ms, most of it queueing behind the
+# slowest pages; see docs/deploy.md. Each thread keeps its own database connection.
+threads = int(os.environ.get("WEB_THREADS") or 4)
 # Only the proxy should reach the app: on one server it is on the same machine (docs/deploy.md for several).
 bind = os.environ.get("LEARNINGDESK_BIND", "127.0.0.1:8000")
 # The slowest pages (a survey's findings as PDF, a large export) take seconds; a worker silent for two minutes is
