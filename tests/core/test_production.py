@@ -295,3 +295,28 @@ def test_only_the_files_we_do_not_ship_may_be_missing_from_the_stylesheet(tmp_pa
     errors = {name: str(outcome) for name, _, outcome in storage.post_process(paths) if isinstance(outcome, Exception)}
     assert list(errors) == ["typo.css"]
     assert "images/our-logo.svg" in errors["typo.css"]
+
+
+def test_a_mail_backend_other_than_smtp_works_from_the_environment(tmp_path):
+    """EMAIL_BACKEND=console (say, while setting up) gets no SMTP server options, which it would refuse."""
+    code = (
+        "import django; django.setup()\n"
+        "from django.core.mail import mailers\n"
+        "print(type(mailers['default']).__module__)\n"
+    )
+    result = run_python(
+        code,
+        tmp_path,
+        SECRET_KEY=SECRET,
+        ALLOWED_HOSTS="learning.example.org",
+        EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.core.mail.backends.console"
+
+
+def test_smtp_gets_the_server_from_the_environment(tmp_path):
+    mailers = read_settings(
+        tmp_path, SECRET_KEY=SECRET, ALLOWED_HOSTS="learning.example.org", EMAIL_HOST="smtp.internal"
+    )["MAILERS"]
+    assert mailers["default"]["OPTIONS"]["host"] == "smtp.internal"

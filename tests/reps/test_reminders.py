@@ -415,6 +415,9 @@ def test_the_command_sends_the_reminders(world, mailoutbox):
     call_command("send_rep_reminders", stdout=out)
     assert "Sent 3 emails." in out.getvalue()  # the warning, and the digest to the branch and the region
     assert len(mailoutbox) == 3
+    # What a real run prints goes to the system log: no email address, no rep's name.
+    assert "@" not in out.getvalue() and "Alberts" not in out.getvalue()
+    assert f"email to user {world.coordinator.pk}" in out.getvalue()
 
 
 def test_the_task_sends_the_reminders(world, mailoutbox):

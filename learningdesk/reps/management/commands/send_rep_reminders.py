@@ -32,7 +32,12 @@ class Command(BaseCommand):
         report = send_rep_reminders(dry_run=dry_run)
         verb = "Would send" if dry_run else "Sent"
         for email in report.emails:
-            self.stdout.write(f"{verb} to {email.to.email}: {email.subject}")
+            # A dry run is read by a person at a terminal; a real run's output ends up in the system log (the hourly
+            # timer's journal), which must not hold emails or the reps' names in the subjects: the user's id only.
+            if dry_run:
+                self.stdout.write(f"{verb} to {email.to.email}: {email.subject}")
+            else:
+                self.stdout.write(f"{verb} a {email.kind.replace('_', ' ')} email to user {email.to.pk}")
         for key in report.skipped_no_recipient:
             self.stderr.write(f"Nobody to warn about {key}: the rep's branch and region have no co-ordinator.")
         self.stdout.write(f"{verb} {len(report.emails)} email{'' if len(report.emails) == 1 else 's'}.")
