@@ -23,6 +23,7 @@ urlpatterns = [
     path("s/", include("learningdesk.surveys.public_urls")),
     path("employers/", include("learningdesk.employers.urls")),
     path("shared/", include("learningdesk.employers.shared_urls")),
+    path("reports/", include("learningdesk.reports.urls")),
     path("", include("learningdesk.org.urls")),
     path("", include("learningdesk.accounts.urls")),
 ]

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "learningdesk.learning",
     "learningdesk.surveys",
     "learningdesk.employers",
+    "learningdesk.reports",
     "learningdesk.core",
     "django.contrib.auth",
     "django.contrib.contenttypes",

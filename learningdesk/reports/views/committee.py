@@ -1,0 +1,5 @@
+"""Stub: see the brief."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

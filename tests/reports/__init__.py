@@ -1,0 +1,1 @@
+"""Helpers for the reports' tests (issue 11)."""
