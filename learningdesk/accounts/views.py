@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from learningdesk.accounts.forms import AuditFilterForm, ChangePasswordForm, NewPasswordForm, ResetForm, SignInForm
+from learningdesk.core.exports import Column, export_format, export_response
 from learningdesk.core.http import AuthenticatedRequest
 from learningdesk.core.pagination import paginate
 from learningdesk.org import scoping, services
@@ -52,6 +53,28 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 password_change = PasswordChangeView.as_view()
 
 
+# The tables as files (core/exports.py): the whole filtered list.
+TEAM_COLUMNS = [
+    Column("Name", lambda a: a.user.full_name),
+    Column("Email", lambda a: a.user.email),
+    Column("Role", lambda a: a.get_role_display()),
+    Column("Unit", lambda a: a.unit.name),
+    Column("Workplaces", lambda a: ", ".join(w.name for w in a.workplaces.all())),
+    Column("Starts on", lambda a: a.starts_on),
+    Column("Ends on", lambda a: a.ends_on),
+]
+# The log holds ids, never names or values (accounts/models.py): so does its export.
+AUDIT_COLUMNS = [
+    Column("When", lambda e: e.at),
+    Column("Who", lambda e: (e.actor.full_name or e.actor.email) if e.actor else "The system"),
+    Column("What", lambda e: e.get_action_display()),
+    Column("Fields", lambda e: e.changed_fields),
+    Column("Record", lambda e: e.target_type),
+    Column("Record id", lambda e: e.target_id),
+    Column("Unit", lambda e: e.unit.name if e.unit else ""),
+]
+
+
 def team(request: AuthenticatedRequest) -> HttpResponse:
     """Who holds which role in the user's scope, current or ended."""
     show = request.GET.get("show", "current")
@@ -62,6 +85,10 @@ def team(request: AuthenticatedRequest) -> HttpResponse:
     else:
         show = "current"
         assignments = assignments.exclude(ends_on__lt=today)
+    fmt = export_format(request)
+    if fmt:
+        rows = assignments.order_by("unit__path", "role", "user__full_name")
+        return export_response(request, name="team", columns=TEAM_COLUMNS, rows=rows, fmt=fmt)
     grantable = set(scoping.grantable_units(request.user).values_list("pk", flat=True))
     return render(
         request,
@@ -110,6 +137,11 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     events = scoping.visible_audit_events(request.user)
     if form.is_valid() and form.cleaned_data["action"]:
         events = events.filter(action=form.cleaned_data["action"])
+    fmt = export_format(request)
+    if fmt:
+        # Up to now: the export's own event, written as it starts, is not one of its rows.
+        logged = events.filter(at__lte=timezone.now()).select_related("unit")
+        return export_response(request, name="audit log", columns=AUDIT_COLUMNS, rows=logged, fmt=fmt)
     page = paginate(request, events)
     person_ids = {e.target_id for e in page.object_list if e.target_type == "person"}
     people = {

@@ -40,8 +40,10 @@ from django.utils.http import urlencode
 from django.utils.timezone import now
 
 from learningdesk.accounts.models import User
+from learningdesk.employers.demo import build_demo_employers
 from learningdesk.learning.demo import build_demo_learning
 from learningdesk.org import demo, scoping
+from learningdesk.reports.demo import build_demo_reports
 from learningdesk.reps.demo import build_demo_reps
 from learningdesk.surveys.demo import build_demo_surveys
 
@@ -407,6 +409,12 @@ def load_by_import(*, people: int, output_dir: Path, log: Callable[[str], object
     build_demo_learning(seed=demo.DEFAULT_SEED, log=log)
     log("Adding the surveys (a national skills audit answered 100,000 times)...")
     build_demo_surveys(seed=demo.DEFAULT_SEED, log=log)
+    # The dashboards count learning agreements and list their reviews, against targets (issue 11): the employers'
+    # work and the demo's targets too.
+    log("Adding the work with employers (agreements, committees, time off)...")
+    build_demo_employers(seed=demo.DEFAULT_SEED, log=log)
+    log("Adding the targets and the budget...")
+    build_demo_reports(log=log)
     results = {
         "import_rows_per_s": people / seconds,
         "import_seconds": seconds,

@@ -21,6 +21,7 @@ NAVIGATION: list[tuple[str, str, Callable[[scoping.Scope], bool]]] = [
     ("Surveys", "surveys:list", lambda scope: bool(scope.see)),
     ("Organisation", "org:unit_list", lambda scope: not scope.is_empty),
     ("Employers", "org:employer_list", lambda scope: not scope.is_empty),
+    ("Reports", "reports:index", lambda scope: bool(scope.see)),
     ("Shared with you", "shared:home", lambda scope: bool(scope.employer_ids)),
     ("Team", "accounts:team", lambda scope: bool(scope.see)),
     ("Audit log", "accounts:audit_log", lambda scope: bool(scope.audit)),

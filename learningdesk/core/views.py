@@ -14,33 +14,43 @@ from learningdesk.core.http import AuthenticatedRequest
 from learningdesk.employers.home import attention as employers_attention
 from learningdesk.learning.home import learning_home
 from learningdesk.org import roles, scoping, selectors
+from learningdesk.reports import dashboard
 from learningdesk.reps import reminders
 
 
 def home(request: AuthenticatedRequest) -> HttpResponse:
-    """The signed-in user's scope at a glance, and what needs their attention."""
+    """The signed-in user's scope at a glance: its figures against targets, trends, and what needs attention."""
     user = request.user
+    today = timezone.localdate()
     scope = scoping.get_scope(user)
-    figures = selectors.home_figures(user=user) if not scope.is_empty else None
+    # Slow counts that change slowly are kept a minute or two (reports/dashboard.py says which and why).
+    kept = dashboard.kept_a_while
+    figures = kept(user, "figures", lambda: selectors.home_figures(user=user)) if not scope.is_empty else None
+    roots = scoping.scope_root_units(user)
     # Co-ordinators and officers look after reps; a ULR's own things are in their own section.
-    attention = reminders.needs_attention(user, today=timezone.localdate()) if scope.see else None
-    learning = learning_home(user) if not scope.is_empty else None
+    attention = reminders.needs_attention(user, today=today) if scope.see else None
+    learning = kept(user, "learning", lambda: learning_home(user), only_wide=True) if not scope.is_empty else None
+    # This year's figures against targets, the trends by month and surveys closing, for each unit at the top.
+    dashboards = dashboard.dashboards_for(user, roots, today=today) if scope.see else None
     return render(
         request,
         "core/home.html",
         {
             "figures": figures,
             "roles": scope.roles,
-            "roots": scoping.scope_roots(user),
+            "roots": roots,
             # A ULR's scope is their workplaces rather than a unit.
             "own_workplaces": scoping.visible_workplaces(user) if scope.workplace_ids and not scope.see else (),
             "own_reps": list(scoping.own_reps(user)),
             "rep_attention": attention,
             "may_change_reminders": any(a.role in roles.EDITOR_ROLES for a in scope.roles),
             "learning": learning,
+            # This year's figures against targets and the trends by month, for each unit at the top of the scope.
+            "dashboards": dashboards,
             # Later areas add their items here.
             "attention": (learning.attention if learning is not None and scope.see else [])
-            + employers_attention(user, today=timezone.localdate())
+            + kept(user, "employers", lambda: employers_attention(user, today=today))
+            + (dashboard.surveys_closing(dashboards, today=today) if dashboards is not None else [])
             + backups.backup_attention(user),
         },
     )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
+from learningdesk.core.exports import Column, export_format, export_response
 from learningdesk.core.http import AuthenticatedRequest
 from learningdesk.core.pagination import paginate
 from learningdesk.core.spreadsheets import safe_cell
@@ -38,9 +39,29 @@ def _may_import(request: AuthenticatedRequest) -> None:
         raise Http404
 
 
+# The list as a file (core/exports.py): what each import did, never the members in it.
+IMPORT_COLUMNS = [
+    Column("File", lambda mi: mi.file_name),
+    Column("Members of", lambda mi: mi.unit.name),
+    Column("Uploaded", lambda mi: mi.created_at),
+    Column("By", lambda mi: str(mi.created_by) if mi.created_by else "An administrator (command line)"),
+    Column("Status", lambda mi: mi.get_status_display()),
+    Column("Imported", lambda mi: mi.imported_at),
+    Column("Rows", lambda mi: mi.rows_total),
+    Column("Added", lambda mi: mi.created),
+    Column("Updated", lambda mi: mi.updated),
+    Column("Unchanged", lambda mi: mi.unchanged),
+    Column("Rejected", lambda mi: mi.rejected),
+    Column("Marked as left", lambda mi: mi.marked_left),
+]
+
+
 def import_list(request: AuthenticatedRequest) -> HttpResponse:
     _may_import(request)
     imports = scoping.visible_member_imports(request.user).order_by("-created_at", "-id")
+    fmt = export_format(request)
+    if fmt:
+        return export_response(request, name="member imports", columns=IMPORT_COLUMNS, rows=imports, fmt=fmt)
     return render(
         request, "imports/import_list.html", {"page_obj": paginate(request, imports), "crumbs": _crumbs()[:1]}
     )

@@ -483,6 +483,7 @@ def build_demo(
             # Imported here because the reps demo reads this module's logins.
             from learningdesk.employers.demo import build_demo_employers
             from learningdesk.learning.demo import build_demo_learning
+            from learningdesk.reports.demo import build_demo_reports
             from learningdesk.reps.demo import build_demo_reps
             from learningdesk.surveys.demo import build_demo_surveys
 
@@ -490,6 +491,7 @@ def build_demo(
             build_demo_learning(seed=seed, log=log)
             build_demo_surveys(seed=seed, log=log)
             build_demo_employers(seed=seed, log=log)  # after the reps and learning it refers to
+            build_demo_reports(log=log)
     return DemoSummary(
         units=len(units),
         employers=len(employers),

@@ -243,6 +243,8 @@ class Consent(models.Model):
         NEWSLETTER = "newsletter", "Newsletters"
         JOIN_UNION = "join_union", "Follow-up about joining the union"
         BECOME_REP = "become_rep", "Contact about becoming a learning rep"
+        # Branch news and the image cards name only people who said yes (reports/newsitem.py).
+        NAMED_IN_NEWS = "named_in_news", "Being named in branch news and on social media"
 
     class Method(models.TextChoices):
         IN_PERSON = "in_person", "In person (paper or at a stall)"

@@ -43,6 +43,7 @@ from learningdesk.learning.models import (
 )
 from learningdesk.org import roles
 from learningdesk.org.models import Employer, OrgUnit, Person, Role, RoleAssignment, Workplace
+from learningdesk.reports.models import Budget, CommitteeReport, Spend, Target
 from learningdesk.reps.models import (
     CURRENT_REP_STAGES,
     Action,
@@ -1013,3 +1014,112 @@ def agreement_negotiators(user: User) -> QuerySet[Person]:
     if person_id is not None:
         q |= Q(pk=person_id)
     return Person.objects.filter(q) if scope.edit else Person.objects.none()
+
+
+# Committee reports (issue 11, part C "committee"). A unit's reports are read by whoever sees the unit through a
+# unit role (officers included) and written by its editors. A ULR (workplace role) and an employer contact see none:
+# the reports are the branch's own business.
+
+
+def visible_committee_reports(user: User) -> QuerySet[CommitteeReport]:
+    reports = CommitteeReport.objects.filter(_in_subtrees("unit", get_scope(user).see))
+    return reports.select_related("unit", "unit__kind")
+
+
+def editable_committee_reports(user: User) -> QuerySet[CommitteeReport]:
+    reports = CommitteeReport.objects.filter(_in_subtrees("unit", get_scope(user).edit))
+    return reports.select_related("unit", "unit__kind")
+
+
+def get_committee_report_for_user(user: User, pk: object, *, for_change: bool = False) -> CommitteeReport:
+    qs = editable_committee_reports(user) if for_change else visible_committee_reports(user)
+    return _get(qs.select_related("created_by", "issued_by"), pk)  # type: ignore[return-value]
+
+
+def may_read_committee_reports(user: User) -> bool:
+    return bool(get_scope(user).see)
+
+
+def may_write_committee_reports(user: User) -> bool:
+    return bool(get_scope(user).edit)
+
+
+# The learning budget (issue 11, part E "budget"). A unit's budget and spending are read by whoever sees the unit
+# through a unit role (officers included) and changed by its editors. A ULR and an employer contact see none.
+
+
+def budget_units(user: User, *, for_change: bool = False) -> QuerySet[OrgUnit]:
+    """Units whose learning budget the user may read (or, `for_change`, set and spend against)."""
+    scope = get_scope(user)
+    return OrgUnit.objects.filter(_paths_q(scope.edit if for_change else scope.see)).select_related("kind")
+
+
+def get_budget_unit_for_user(user: User, pk: object, *, for_change: bool = False) -> OrgUnit:
+    return _get(budget_units(user, for_change=for_change), pk)  # type: ignore[return-value]
+
+
+def visible_budgets(user: User) -> QuerySet[Budget]:
+    return Budget.objects.filter(_in_subtrees("unit", get_scope(user).see)).select_related("unit")
+
+
+def get_spend_for_user(user: User, pk: object, *, for_change: bool = False) -> Spend:
+    scope = get_scope(user)
+    spends = Spend.objects.filter(_in_subtrees("budget__unit", scope.edit if for_change else scope.see))
+    return _get(spends.select_related("budget__unit", "activity"), pk)  # type: ignore[return-value]
+
+
+# Equality of participation, recruitment through learning and branch news (issue 11, part D "equality").
+# Reports are read by whoever sees the unit through a unit role (not a ULR's workplaces, not an employer contact);
+# equality figures only by the equality roles over the unit (EQUALITY_ROLES), and only in aggregate.
+
+
+def report_units(user: User) -> QuerySet[OrgUnit]:
+    """Units whose recruitment figures and news the user may read: the subtrees of their unit roles."""
+    return OrgUnit.objects.filter(_paths_q(get_scope(user).see)).select_related("kind")
+
+
+def equality_units(user: User) -> QuerySet[OrgUnit]:
+    """Units whose equality figures the user may see in aggregate: the subtrees of their equality roles."""
+    return OrgUnit.objects.filter(_paths_q(get_scope(user).equality)).select_related("kind")
+
+
+def covers_unit_equality(user: User, unit: OrgUnit) -> bool:
+    """Whether an equality role of the user covers the unit (known from the scope, without a query)."""
+    return any(unit.path.startswith(path) for path in get_scope(user).equality)
+
+
+# Targets and their drill-down (issue 11, part A "targets"). Targets and the figures against them are read by whoever
+# sees the unit through a unit role (not a ULR's workplaces, not an employer contact); co-ordinators set the targets
+# of their editable subtrees.
+
+
+def target_units(user: User, *, for_change: bool = False) -> QuerySet[OrgUnit]:
+    """Units whose targets the user may read (or, `for_change`, set, change and delete)."""
+    scope = get_scope(user)
+    return OrgUnit.objects.filter(_paths_q(scope.edit if for_change else scope.see)).select_related("kind")
+
+
+def get_target_unit_for_user(user: User, pk: object, *, for_change: bool = False) -> OrgUnit:
+    return _get(target_units(user, for_change=for_change), pk)  # type: ignore[return-value]
+
+
+def get_target_for_user(user: User, pk: object, *, for_change: bool = False) -> Target:
+    scope = get_scope(user)
+    targets = Target.objects.filter(_in_subtrees("unit", scope.edit if for_change else scope.see))
+    return _get(targets.select_related("unit", "unit__kind"), pk)  # type: ignore[return-value]
+
+
+# The home page's dashboard (issue 11, part B "dashboards"): the units at the top of a user's scope, and what
+# anyone with a role at a unit sees of its surveys (the dashboard of a unit is counted once for all who see it).
+
+
+def scope_root_units(user: User) -> list[OrgUnit]:
+    """`scope_roots` without a query: the units of the user's roles at the top of their scope, by path."""
+    scope = get_scope(user)
+    roots = {a.unit.path: a.unit for a in scope.roles if a.unit.path in scope.see}
+    return [roots[path] for path in sorted(roots)]
+
+
+def unit_surveys(unit: OrgUnit) -> QuerySet[Survey]:
+    """The surveys a unit role at `unit` sees: its subtree's and those of the units above it (a national survey)."""
+    return Survey.objects.filter(_shared_downwards_q(Scope(see=(unit.path,)), (unit.path,)))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from learningdesk.accounts.models import AuditEvent, User
+from learningdesk.core.exports import Column, export_format, export_response
 from learningdesk.core.http import AuthenticatedRequest
 from learningdesk.core.pagination import paginate, paginate_late
 from learningdesk.employers import time_off
@@ -48,9 +50,70 @@ def unit_crumbs(user: User, unit: OrgUnit) -> list[tuple[str, str | None]]:
 # The tree ---------------------------------------------------------------------------------------
 
 
+# The tables as files (core/exports.py): the whole filtered list, never equality data.
+UNIT_COLUMNS = [
+    Column("Unit", lambda unit: unit.name),
+    Column("Code", lambda unit: unit.code),
+    Column("Kind", lambda unit: unit.kind.name),
+    Column("Part of", lambda unit: unit.parent_name),
+    Column("Email", lambda unit: unit.email),
+    Column("Active", lambda unit: unit.is_active),
+]
+WORKPLACE_COLUMNS = [
+    Column("Workplace", lambda w: w.name),
+    Column("Employer", lambda w: w.employer.name),
+    Column("Organised by", lambda w: w.branch.name),
+    Column("Address", lambda w: w.address),
+    Column("Town", lambda w: w.town),
+    Column("Postcode", lambda w: w.postcode),
+    Column("Headcount", lambda w: w.headcount),
+    Column("People", lambda w: w.people_count),
+]
+EMPLOYER_COLUMNS = [
+    Column("Employer", lambda e: e.name),
+    Column("Sector", lambda e: e.get_sector_display()),
+    Column("Public sector", lambda e: e.is_public_sector),
+    Column("Looked after by", lambda e: e.unit.name),
+    Column("Your workplaces", lambda e: e.workplace_count),
+    Column("Website", lambda e: e.website),
+]
+CONTACT_COLUMNS = [
+    Column("Name", lambda c: c.name),
+    Column("Role", lambda c: c.get_kind_display()),
+    Column("Job title", lambda c: c.job_title),
+    Column("Employer", lambda c: c.employer.name),
+    Column("Workplace", lambda c: c.workplace.name if c.workplace else ""),
+    Column("Email", lambda c: c.email),
+    Column("Phone", lambda c: c.phone),
+    Column("Still in post", lambda c: c.is_current),
+]
+PERSON_COLUMNS = [
+    Column("Last name", lambda p: p.last_name),
+    Column("First name", lambda p: p.first_name),
+    Column("Membership number", lambda p: p.membership_number),
+    Column("Status", lambda p: p.get_status_display()),
+    Column("Branch", lambda p: p.branch.name),
+    Column("Workplace", lambda p: p.workplace.name if p.workplace else ""),
+    Column("Job title", lambda p: p.job_title),
+    Column("Email", lambda p: p.email),
+    Column("Phone", lambda p: p.phone),
+    Column("Date joined", lambda p: p.joined_on),
+]
+
+
 def unit_list(request: AuthenticatedRequest) -> HttpResponse:
     """Where browsing starts: the top units of the user's scope, or units matching a search."""
     query = " ".join(request.GET.get("q", "").split())
+    fmt = export_format(request)
+    if fmt:  # every unit in scope (or matching the search), not only the top ones the page starts from
+        units = scoping.visible_units(request.user)
+        if query:
+            units = units.filter(Q(name__icontains=query) | Q(code__iexact=query))
+        parent = OrgUnit.objects.filter(
+            path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - OrgUnit.steplen)
+        ).values("name")[:1]
+        rows = units.annotate(parent_name=Subquery(parent)).order_by("path")
+        return export_response(request, name="units", columns=UNIT_COLUMNS, rows=rows, fmt=fmt)
     if query:
         units = scoping.visible_units(request.user).filter(Q(name__icontains=query) | Q(code__iexact=query))
         page = paginate(request, units.order_by("name"))
@@ -77,6 +140,11 @@ def unit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         .annotate(people_count=Count("people"))
         .order_by("name")
     )
+    fmt = export_format(request)
+    if fmt:
+        return export_response(
+            request, name="workplaces", columns=WORKPLACE_COLUMNS, rows=workplaces, fmt=fmt, unit=unit
+        )
     can_edit = scoping.editable_units(request.user).filter(pk=unit.pk).exists()
     roles = selectors.active_role_assignments().filter(unit=unit).select_related("user").order_by("role")
     return render(
@@ -147,6 +215,10 @@ def employer_list(request: AuthenticatedRequest) -> HttpResponse:
             "workplaces", filter=Q(workplaces__in=scoping.visible_workplaces(request.user).values("pk"))
         )
     ).order_by("name")
+    fmt = export_format(request)
+    if fmt:
+        rows = employers.select_related("unit")
+        return export_response(request, name="employers", columns=EMPLOYER_COLUMNS, rows=rows, fmt=fmt)
     return render(
         request,
         "org/employer_list.html",
@@ -166,6 +238,18 @@ def employer_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         .annotate(people_count=Count("people"))
         .order_by("name")
     )
+    fmt = export_format(request)
+    if fmt and request.GET.get("table") == "contacts":
+        contacts = scoping.visible_employer_contacts(request.user).filter(employer=employer).order_by("name", "pk")
+        filters = {"employer": employer.pk}
+        return export_response(
+            request, name="employer contacts", columns=CONTACT_COLUMNS, rows=contacts, fmt=fmt, filters=filters
+        )
+    if fmt:
+        filters = {"employer": employer.pk}
+        return export_response(
+            request, name="workplaces", columns=WORKPLACE_COLUMNS, rows=workplaces, fmt=fmt, filters=filters
+        )
     return render(
         request,
         "org/employer_detail.html",
@@ -339,6 +423,10 @@ def person_list(request: AuthenticatedRequest) -> HttpResponse:
             status=data["status"] or "",
             workplace_id=workplace.pk if workplace else None,
         )
+    fmt = export_format(request)
+    if fmt:
+        people = selectors.people_list(user=request.user, filters=filters)
+        return export_response(request, name="people", columns=PERSON_COLUMNS, rows=people, fmt=fmt, unit=filters.unit)
     page = paginate_late(request, selectors.people_list(user=request.user, filters=filters))
     context = {
         "form": form,

@@ -153,3 +153,23 @@ class Spend(models.Model):
 
     def __str__(self) -> str:
         return f"{self.description}: £{self.amount}"
+
+
+# Part B (dashboards) ------------------------------------------------------------------------------------------
+
+
+class DashboardSnapshot(models.Model):
+    """A unit's home-page figures as a task last counted them (reports/dashboard.py).
+
+    Counting a year of a national union's learning takes longer than a home page may: the page reads the last
+    count and, when it is a few minutes old, asks the task worker for a fresh one. Still counted from the records
+    by `reports/measures.py`, never typed.
+    """
+
+    unit = models.OneToOneField(OrgUnit, on_delete=models.CASCADE, related_name="dashboard_snapshot")
+    counted_at = models.DateTimeField()
+    # This year's figures, the monthly trends and the targets' actual values (reports/dashboard.py says how).
+    data = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"Dashboard figures counted at {self.counted_at:%d %b %Y %H:%M}"

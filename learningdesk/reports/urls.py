@@ -2,11 +2,12 @@
 
 from django.urls import URLPattern
 
-from learningdesk.reports.views import budget, committee, dashboards, equality, recruitment, targets
+from learningdesk.reports.views import budget, committee, dashboards, equality, index, recruitment, targets
 
 app_name = "reports"
 
 urlpatterns: list[URLPattern] = [
+    *index.urlpatterns,
     *dashboards.urlpatterns,
     *targets.urlpatterns,
     *committee.urlpatterns,

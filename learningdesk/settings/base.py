@@ -253,3 +253,11 @@ BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
 BACKUP_KEY = os.environ.get("BACKUP_KEY", "")
 # How many days of scheduled backups to keep in BACKUP_DIR; older ones are deleted after each good backup.
 BACKUP_KEEP_DAYS = envint("BACKUP_KEEP_DAYS", 14)
+
+# Equality reports (reports/equality.py): a count below this is shown as "fewer than N", with secondary suppression.
+EQUALITY_SUPPRESSION_THRESHOLD = envint("EQUALITY_SUPPRESSION_THRESHOLD", 10)
+
+# The learning budget's year (reports/budget.py): (month, day) it starts, e.g. LEARNING_BUDGET_YEAR_START=4-6 for the
+# tax year. 1 January unless set.
+_budget_start = os.environ.get("LEARNING_BUDGET_YEAR_START", "1-1").split("-")
+LEARNING_BUDGET_YEAR_START = (int(_budget_start[0]), int(_budget_start[1]))

@@ -3,6 +3,8 @@ versions of its text (uploaded and downloaded), and applying its facility-time c
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -11,6 +13,7 @@ from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from learningdesk.core.exports import Column, export_format, export_response
 from learningdesk.core.forms import add_service_errors
 from learningdesk.core.http import AuthenticatedRequest, Crumbs
 from learningdesk.core.pagination import paginate
@@ -54,6 +57,26 @@ def _may_change(request: AuthenticatedRequest, agreement: LearningAgreement) -> 
 # The list and the elements matrix ---------------------------------------------------------------
 
 
+def _element_state(agreement: LearningAgreement, *, position: int) -> str:
+    return agreements.elements_in_order(agreement)[position].get_state_display()
+
+
+# The list as a file (core/exports.py): each agreement, and where each key element stands.
+AGREEMENT_COLUMNS = [
+    Column("Agreement", lambda a: a.title),
+    Column("Employer", lambda a: a.employer.name),
+    Column("Units covered", lambda a: ", ".join(unit.name for unit in a.units.all())),
+    Column("Status", lambda a: a.get_status_display()),
+    Column("Signed on", lambda a: a.signed_on),
+    Column("Review date", lambda a: a.review_on),
+    Column("Ended on", lambda a: a.ended_on),
+    *(
+        Column(agreements.ELEMENT_SHORT_NAMES[element], partial(_element_state, position=position))
+        for position, element in enumerate(Element)
+    ),
+]
+
+
 @require_GET
 def agreement_list(request: AuthenticatedRequest) -> HttpResponse:
     """Every agreement in the user's scope, filtered, and which of them lack which key elements."""
@@ -61,6 +84,10 @@ def agreement_list(request: AuthenticatedRequest) -> HttpResponse:
     form = AgreementFilterForm(request.GET or None)
     filters = form.filters()
     found = agreements.filter_agreements(scoping.visible_agreements(request.user), filters, today=today)
+    fmt = export_format(request)
+    if fmt:
+        listed = found.prefetch_related("elements", "units")
+        return export_response(request, name="learning agreements", columns=AGREEMENT_COLUMNS, rows=listed, fmt=fmt)
     page = paginate(request, found.prefetch_related("elements", "units"))
     rows = []
     for agreement in page.object_list:

@@ -14,6 +14,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from learningdesk.core.exports import Column, export_format, export_response
 from learningdesk.core.forms import add_service_errors
 from learningdesk.core.http import AuthenticatedRequest, Crumbs
 from learningdesk.core.pagination import paginate
@@ -70,10 +71,28 @@ def committee_add(request: AuthenticatedRequest, employer_pk: int) -> HttpRespon
     )
 
 
+COMMITTEE_MEETING_COLUMNS = [  # the meetings as a file (core/exports.py); the minutes stay on each meeting's page
+    Column("Date", lambda meeting: meeting.held_on),
+    Column("Time", lambda meeting: meeting.starts_at.strftime("%H:%M") if meeting.starts_at else ""),
+    Column("Where", lambda meeting: meeting.place),
+    Column("Actions agreed", lambda meeting: meeting.action_count),
+]
+
+
 def committee_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Meetings newest first; the open actions with their owner, date and whether the employer sees them."""
     committee = scoping.get_committee_for_user(request.user, pk)
     meetings = committee.meetings.annotate(action_count=Count("actions")).order_by("-held_on", "-pk")
+    fmt = export_format(request)
+    if fmt:
+        return export_response(
+            request,
+            name="learning committee meetings",
+            columns=COMMITTEE_MEETING_COLUMNS,
+            rows=meetings,
+            fmt=fmt,
+            filters={"committee": committee.pk},
+        )
     today = timezone.localdate()
     return render(
         request,

@@ -16,6 +16,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from learningdesk.core.exports import Column, export_format, export_response
 from learningdesk.core.forms import add_service_errors
 from learningdesk.core.http import AuthenticatedRequest, Crumbs
 from learningdesk.core.pagination import paginate
@@ -49,6 +50,16 @@ def _may_change(request: AuthenticatedRequest, facility_return: FacilityTimeRetu
     return scoping.workable_employers(request.user).filter(pk=facility_return.employer_id).exists()
 
 
+# The list as a file (core/exports.py); each return's own figures have their CSV on its page.
+RETURN_COLUMNS = [
+    Column("Employer", lambda r: r.employer.name),
+    Column("Period", lambda r: facility_figures.short_period(r.year)),
+    Column("Officials", lambda r: r.official_count),
+    Column("Pay bill (£)", lambda r: r.total_pay_bill),
+    Column("Added", lambda r: r.created_at),
+]
+
+
 @require_GET
 def return_list(request: AuthenticatedRequest) -> HttpResponse:
     """The figures the user may see, newest period first, and the public-sector employers still without figures
@@ -60,6 +71,9 @@ def return_list(request: AuthenticatedRequest) -> HttpResponse:
         .annotate(official_count=Count("officials"))
         .order_by("-year", "employer__name", "pk")
     )
+    fmt = export_format(request)
+    if fmt:
+        return export_response(request, name="facility time returns", columns=RETURN_COLUMNS, rows=returns, fmt=fmt)
     year = facility_figures.last_complete_year(timezone.localdate())
     can_add = scoping.may_work_with_employers(request.user)
     to_produce, to_produce_count = [], 0

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from operator import itemgetter
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.utils import ErrorDict
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from learningdesk.accounts.models import AuditEvent, User
+from learningdesk.core.exports import XLSX_TYPE, Column, export_format, export_response, xlsx_file
 from learningdesk.core.forms import add_service_errors
 from learningdesk.core.http import AuthenticatedRequest, Crumbs
 from learningdesk.core.pagination import paginate
@@ -28,6 +30,7 @@ from learningdesk.core.spreadsheets import safe_cell
 from learningdesk.employers import funding
 from learningdesk.employers.forms.funding import CostsPeriodForm, FundingBidForm, FundingFilterForm
 from learningdesk.employers.models import FundingBid
+from learningdesk.learning.models import Activity
 from learningdesk.org import scoping
 
 EXPORT_CHUNK = 500
@@ -60,6 +63,22 @@ def funding_crumbs(bid: FundingBid | None = None, here: str | None = None) -> Cr
 
 # Bids and grants ----------------------------------------------------------------------------------
 
+# The list as a file (core/exports.py): money as pounds and pence, the whole filtered list.
+FUNDING_COLUMNS = [
+    Column("Bid or grant", lambda bid: bid.title),
+    Column("Unit", lambda bid: bid.unit.name),
+    Column("Employer", lambda bid: bid.employer.name if bid.employer else ""),
+    Column("Where the money comes from", lambda bid: bid.get_source_display()),
+    Column("Funder", lambda bid: bid.funder),
+    Column("Amount (£)", lambda bid: bid.amount),
+    Column("Status", lambda bid: bid.get_status_display()),
+    Column("Submitted on", lambda bid: bid.submitted_on),
+    Column("Decided on", lambda bid: bid.decided_on),
+    Column("Starts on", lambda bid: bid.starts_on),
+    Column("Ends on", lambda bid: bid.ends_on),
+]
+COST_COLUMNS = [Column(header, itemgetter(position)) for position, header in enumerate(EXPORT_HEADERS)]
+
 
 @require_GET
 def funding_list(request: AuthenticatedRequest) -> HttpResponse:
@@ -68,6 +87,9 @@ def funding_list(request: AuthenticatedRequest) -> HttpResponse:
     form = FundingFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     bids = funding.funding_list(request.user, filters)
+    fmt = export_format(request)
+    if fmt:
+        return export_response(request, name="funding bids", columns=FUNDING_COLUMNS, rows=bids, fmt=fmt)
     return render(
         request,
         "employers/funding_list.html",
@@ -210,7 +232,16 @@ def costs_export(request: AuthenticatedRequest) -> StreamingHttpResponse:
         raise Http404("Choose a period.")
     _preset, period = form.chosen()
     rows = funding.cost_rows(request.user, period)
-    _audit_export(request.user, period, rows=rows.count())
+    file_format = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    _audit_export(request.user, period, rows=rows.count(), file_format=file_format)
+    if file_format == "xlsx":
+        listed = (_cost_cells(activity) for activity in rows.iterator(EXPORT_CHUNK))
+        return FileResponse(
+            xlsx_file(COST_COLUMNS, listed, title="Learning costs"),
+            as_attachment=True,
+            filename=f"learning-costs-{period.starts_on:%Y-%m-%d}-to-{period.ends_on:%Y-%m-%d}.xlsx",
+            content_type=XLSX_TYPE,
+        )
     response = StreamingHttpResponse(_csv_lines(rows.iterator(EXPORT_CHUNK)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="learning-costs-{period.starts_on:%Y-%m-%d}-to-{period.ends_on:%Y-%m-%d}.csv"'
@@ -218,7 +249,7 @@ def costs_export(request: AuthenticatedRequest) -> StreamingHttpResponse:
     return response
 
 
-def _audit_export(user: User, period: funding.Period, *, rows: int) -> None:
+def _audit_export(user: User, period: funding.Period, *, rows: int, file_format: str = "csv") -> None:
     """Exports are logged like any other: who, when, what, under the top unit of the user's scope."""
     unit = scoping.scope_roots(user).order_by("path").first()
     AuditEvent.objects.create(
@@ -227,7 +258,7 @@ def _audit_export(user: User, period: funding.Period, *, rows: int) -> None:
         target_type="learning costs",
         unit=unit,
         changes={
-            "format": "csv",
+            "format": file_format,
             "rows": rows,
             "starts_on": period.starts_on.isoformat(),
             "ends_on": period.ends_on.isoformat(),
@@ -245,17 +276,20 @@ def _csv_lines(activities: Iterator) -> Iterator[str]:
     # The byte order mark makes Excel read the file as UTF-8 rather than Windows-1252.
     yield "\ufeff" + writer.writerow(EXPORT_HEADERS)
     for activity in activities:
-        row = funding.as_cost_row(activity)
-        cells = [
-            row.activity.title,
-            row.activity.unit.name,
-            row.cost,
-            row.learners,
-            row.qualifications,
-            row.per_learner if row.per_learner is not None else "",
-            row.per_qualification if row.per_qualification is not None else "",
-        ]
-        yield writer.writerow([safe_cell(cell) for cell in cells])
+        yield writer.writerow([safe_cell(cell) for cell in _cost_cells(activity)])
+
+
+def _cost_cells(activity: Activity) -> list[object]:
+    row = funding.as_cost_row(activity)
+    return [
+        row.activity.title,
+        row.activity.unit.name,
+        row.cost,
+        row.learners,
+        row.qualifications,
+        row.per_learner if row.per_learner is not None else "",
+        row.per_qualification if row.per_qualification is not None else "",
+    ]
 
 
 urlpatterns: list[URLPattern] = [  # under /employers/, namespace "employers"

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from learningdesk.core.exports import Column, export_format, export_response
 from learningdesk.core.forms import add_service_errors
 from learningdesk.core.http import AuthenticatedRequest, Crumbs
 from learningdesk.core.pagination import paginate
@@ -55,12 +56,43 @@ def case_crumbs(case: NegotiationCase | None = None, here: str | None = None) ->
 # Requests ---------------------------------------------------------------------------------------
 
 
+# The lists as files (core/exports.py): hours as numbers, the whole filtered list.
+TIME_OFF_COLUMNS = [
+    Column("Last name", lambda r: r.person.last_name),
+    Column("First name", lambda r: r.person.first_name),
+    Column("Employer", lambda r: r.employer.name),
+    Column("Learning", lambda r: r.what),
+    Column("Asked on", lambda r: r.requested_on),
+    Column("Hours asked for", lambda r: r.hours),
+    Column("Manager", lambda r: r.manager.name if r.manager else r.manager_name),
+    Column("Decision", lambda r: r.get_decision_display()),
+    Column("Decided on", lambda r: r.decided_on),
+    Column("Hours approved", lambda r: r.hours_approved),
+    Column("Negotiation case", lambda r: r.case.get_status_display() if hasattr(r, "case") else ""),
+]
+CASE_COLUMNS = [
+    Column("Last name", lambda c: c.request.person.last_name),
+    Column("First name", lambda c: c.request.person.first_name),
+    Column("Employer", lambda c: c.request.employer.name),
+    Column("Learning", lambda c: c.request.what),
+    Column("Opened on", lambda c: c.opened_on),
+    Column("Taken up by", lambda c: str(c.owner) if c.owner else ""),
+    Column("State", lambda c: c.get_status_display()),
+    Column("Outcome", lambda c: c.get_outcome_display()),
+    Column("Closed on", lambda c: c.closed_on),
+]
+
+
 @require_GET
 def time_off_list(request: AuthenticatedRequest) -> HttpResponse:
     """Requests in scope, newest first and filtered, with the figures per employer for the period."""
     user = request.user
     form = TimeOffFilterForm(request.GET or None, user=user)
     filters = form.filters()
+    fmt = export_format(request)
+    if fmt:
+        rows = time_off.request_list(user=user, filters=filters)
+        return export_response(request, name="time-off requests", columns=TIME_OFF_COLUMNS, rows=rows, fmt=fmt)
     page = paginate(request, time_off.request_list(user=user, filters=filters))
     # An empty page says why: nothing matches, or nothing was ever logged.
     has_any = bool(page.object_list) or scoping.visible_time_off_requests(user).exists()
@@ -200,6 +232,9 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
         cases = cases.filter(owner=user)
     # "open" sorts after "closed": descending puts the open ones first; they have no closing date.
     cases = cases.order_by("-status", F("closed_on").desc(nulls_first=True), "opened_on", "id")
+    fmt = export_format(request)
+    if fmt:
+        return export_response(request, name="negotiation cases", columns=CASE_COLUMNS, rows=cases, fmt=fmt)
     return render(
         request,
         "employers/case_list.html",

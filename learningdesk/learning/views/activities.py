@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_http_methods
 
+from learningdesk.core.exports import Column, export_format, export_response
 from learningdesk.core.forms import add_service_errors
 from learningdesk.core.http import AuthenticatedRequest, Crumbs
 from learningdesk.core.pagination import paginate
@@ -53,10 +54,54 @@ def type_crumbs() -> Crumbs:
 # Activities ---------------------------------------------------------------------------------------
 
 
+# The tables as files (core/exports.py): the whole filtered list.
+ACTIVITY_COLUMNS = [
+    Column("Activity", lambda a: a.title),
+    Column("Unit", lambda a: a.unit.name),
+    Column("Type", lambda a: a.type.name),
+    Column("Subject", lambda a: a.subject.name if a.subject else ""),
+    Column("Level", lambda a: a.get_level_display()),
+    Column("Status", lambda a: a.get_status_display()),
+    Column("Who can come", lambda a: a.get_audience_display()),
+    Column("Funding", lambda a: a.get_funding_display()),
+    Column("Cost to the branch (£)", lambda a: a.cost),
+    Column("Provider", lambda a: a.provider.name if a.provider else ""),
+    Column("Next session", lambda a: a.next_start),
+]
+PROVIDER_COLUMNS = [
+    Column("Provider", lambda p: p.name),
+    Column("Kind", lambda p: p.get_kind_display()),
+    Column("Unit", lambda p: p.unit.name),
+    Column("Website", lambda p: p.website),
+    Column("Email", lambda p: p.email),
+    Column("Phone", lambda p: p.phone),
+    Column("Still used", lambda p: p.is_active),
+    Column("Your activities", lambda p: p.activity_count),
+]
+# Access needs stay on the page: they can say more about someone's health than a list passed round should.
+SIGN_UP_COLUMNS = [
+    Column("Session", lambda s: s.session.starts_at),
+    Column("Last name", lambda s: s.person.last_name),
+    Column("First name", lambda s: s.person.first_name),
+    Column("Email", lambda s: s.person.email or s.given_email),
+    Column("Phone", lambda s: s.person.phone or s.given_phone),
+    Column("Status", lambda s: s.get_status_display()),
+    Column("How", lambda s: s.get_source_display()),
+    Column("Signed up", lambda s: s.created_at),
+    Column("Member when they signed up", lambda s: s.was_member),
+]
+
+
 def activity_list(request: AuthenticatedRequest) -> HttpResponse:
     """Activities in the user's scope: coming up first, then the newest; filtered, searched and paginated."""
     form = ActivityFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
+    fmt = export_format(request)
+    if fmt:
+        rows = activities.activity_list(user=request.user, filters=filters).select_related(
+            "unit", "type", "subject", "provider"
+        )
+        return export_response(request, name="activities", columns=ACTIVITY_COLUMNS, rows=rows, fmt=fmt)
     page = paginate(request, activities.activity_list(user=request.user, filters=filters))
     on_page = list(page.object_list)
     next_sessions = activities.next_sessions(on_page)
@@ -113,6 +158,22 @@ def activity_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     activity = scoping.get_activity_for_user(user, pk)
     can_edit = scoping.editable_activities(user).filter(pk=activity.pk).exists()
     can_run = can_edit or scoping.runnable_activities(user).filter(pk=activity.pk).exists()
+    fmt = export_format(request)
+    if fmt and can_run:
+        signed_up = (
+            SignUp.objects.filter(session__activity=activity)
+            .select_related("session", "person")
+            .order_by("session__starts_at", "session_id", "created_at", "id")
+        )
+        return export_response(
+            request,
+            name="sign-ups",
+            columns=SIGN_UP_COLUMNS,
+            rows=signed_up,
+            fmt=fmt,
+            unit=activity.unit,
+            filters={"activity": activity.pk},
+        )
     session_list = (
         activity.sessions.select_related("workplace", "room__centre")
         .annotate(waiting=Count("sign_ups", filter=Q(sign_ups__status=SignUp.Status.WAITLISTED)))
@@ -280,6 +341,10 @@ def provider_list(request: AuthenticatedRequest) -> HttpResponse:
     # Only the activities the user can see are counted: another branch's work stays out of sight.
     in_scope = Q(activities__in=scoping.visible_activities(user).values("pk"))
     providers = providers.annotate(activity_count=Count("activities", filter=in_scope)).order_by("name", "id")
+    fmt = export_format(request)
+    if fmt:
+        rows = providers.select_related("unit")
+        return export_response(request, name="providers", columns=PROVIDER_COLUMNS, rows=rows, fmt=fmt)
     return render(
         request,
         "learning/activities/provider_list.html",

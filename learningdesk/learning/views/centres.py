@@ -12,6 +12,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from learningdesk.core.exports import Column, export_format, export_response
 from learningdesk.core.forms import add_service_errors
 from learningdesk.core.http import AuthenticatedRequest, Crumbs
 from learningdesk.core.pagination import paginate
@@ -33,11 +34,27 @@ def _changed(form: CentreForm | RoomForm) -> list[str]:
     return sorted(form.changed_data)
 
 
+CENTRE_COLUMNS = [  # the list as a file (core/exports.py)
+    Column("Learning centre", lambda centre: centre.name),
+    Column("Unit", lambda centre: centre.unit.name),
+    Column("Workplace", lambda centre: centre.workplace.name if centre.workplace else ""),
+    Column("Address", lambda centre: centre.address),
+    Column("Opening hours", lambda centre: centre.opening_hours),
+    Column("Equipment", lambda centre: centre.equipment),
+    Column("Rooms", lambda centre: centre.room_count),
+    Column("Opened on", lambda centre: centre.opened_on),
+    Column("Closed on", lambda centre: centre.closed_on),
+]
+
+
 @require_GET
 def centre_list(request: AuthenticatedRequest) -> HttpResponse:
     """The learning centres the user can see, by name, each marked open or closed."""
     today = timezone.localdate()
     centres_qs = scoping.visible_centres(request.user).annotate(room_count=Count("rooms")).order_by("name", "pk")
+    fmt = export_format(request)
+    if fmt:
+        return export_response(request, name="learning centres", columns=CENTRE_COLUMNS, rows=centres_qs, fmt=fmt)
     page = paginate(request, centres_qs)
     return render(
         request,

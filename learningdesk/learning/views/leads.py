@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from learningdesk.core.exports import Column, export_format, export_response
 from learningdesk.core.forms import add_service_errors
 from learningdesk.core.http import AuthenticatedRequest
 from learningdesk.core.pagination import paginate
@@ -24,6 +25,21 @@ def list_crumbs() -> list[tuple[str, str | None]]:
     return [("Join leads", reverse("learning:leads"))]
 
 
+LEAD_COLUMNS = [  # the list as a file (core/exports.py)
+    Column("Last name", lambda lead: lead.person.last_name),
+    Column("First name", lambda lead: lead.person.first_name),
+    Column("Email", lambda lead: lead.person.email),
+    Column("Phone", lambda lead: lead.person.phone),
+    Column("Unit", lambda lead: lead.unit.name),
+    Column("Where it came from", lambda lead: lead.get_source_display()),
+    Column("Activity", lambda lead: lead.activity.title if lead.activity else ""),
+    Column("Came in", lambda lead: lead.created_at),
+    Column("Status", lambda lead: lead.get_status_display()),
+    Column("Followed up by", lambda lead: lead.handled_by.full_name if lead.handled_by else ""),
+    Column("Followed up on", lambda lead: lead.handled_at),
+]
+
+
 @require_GET
 def lead_list(request: AuthenticatedRequest) -> HttpResponse:
     """Join leads in the user's scope, newest first; those still to follow up unless another filter is chosen."""
@@ -34,6 +50,10 @@ def lead_list(request: AuthenticatedRequest) -> HttpResponse:
         found = found.filter(status__in=OPEN)
     elif show != "all":
         found = found.filter(status=show)
+    fmt = export_format(request)
+    if fmt:
+        rows = found.select_related("unit").order_by("-created_at", "-id")
+        return export_response(request, name="join leads", columns=LEAD_COLUMNS, rows=rows, fmt=fmt)
     page = paginate(request, found.order_by("-created_at", "-id"))
     return render(
         request,

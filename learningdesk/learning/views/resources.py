@@ -15,6 +15,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from learningdesk.core.exports import Column, export_format, export_response
 from learningdesk.core.forms import add_service_errors
 from learningdesk.core.http import AuthenticatedRequest, Crumbs
 from learningdesk.core.pagination import paginate
@@ -66,11 +67,28 @@ def _file_response(resource: Resource) -> FileResponse:
 # The catalogue ----------------------------------------------------------------------------------
 
 
+RESOURCE_COLUMNS = [  # the list as a file (core/exports.py)
+    Column("Resource", lambda r: r.title),
+    Column("Kind", lambda r: r.get_kind_display()),
+    Column("Subjects", lambda r: ", ".join(sorted(subject.name for subject in r.subjects.all()))),
+    Column("Link", lambda r: r.url),
+    Column("Has a file", lambda r: bool(r.file)),
+    Column("Who can see it", lambda r: r.get_visibility_display()),
+    Column("Unit", lambda r: r.unit.name),
+    Column("Owner", lambda r: str(r.owner) if r.owner else ""),
+    Column("Review by", lambda r: r.review_by),
+]
+
+
 @require_GET
 def resource_list(request: AuthenticatedRequest) -> HttpResponse:
     """Resources in the user's scope (their units' and those of the units above), searchable and filtered."""
     search = resources.Search.from_query(request.GET)
     found = resources.search_resources(scoping.visible_resources(request.user), search).order_by("title", "id")
+    fmt = export_format(request)
+    if fmt:
+        rows = found.prefetch_related("subjects")
+        return export_response(request, name="resources", columns=RESOURCE_COLUMNS, rows=rows, fmt=fmt)
     page = paginate(request, found)
     return render(
         request,

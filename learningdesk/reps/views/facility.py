@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from learningdesk.core.exports import Column, export_format, export_response
 from learningdesk.core.forms import add_service_errors
 from learningdesk.core.http import AuthenticatedRequest, Crumbs
 from learningdesk.core.pagination import paginate
@@ -241,6 +242,26 @@ def allowance_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 # Agreed against used ----------------------------------------------------------------------------
 
 
+# The reps' table as a file (core/exports.py): hours as numbers, for the period chosen.
+def _facility_columns(window: facility.Window) -> list[Column]:
+    def usage(rep: Rep) -> facility.UsageRow:
+        if not hasattr(rep, "_usage"):
+            rep._usage = facility.usage_row(rep, window)  # type: ignore[attr-defined]
+        return rep._usage  # type: ignore[attr-defined]
+
+    return [
+        Column("Rep", lambda rep: rep.person.full_name),
+        Column("Role", lambda rep: rep.kind.name),
+        Column("Workplaces", lambda rep: ", ".join(w.name for w in rep.workplaces.all())),
+        Column("Agreed hours a month", lambda rep: usage(rep).agreed_per_month),
+        Column("Used this month", lambda rep: usage(rep).used_month),
+        Column("Used in the last 3 months", lambda rep: usage(rep).used_3_months),
+        Column("Used in the period", lambda rep: usage(rep).used_period),
+        Column("Agreed for the period", lambda rep: usage(rep).agreed_period),
+        Column("Per cent used", lambda rep: usage(rep).percent_used),
+    ]
+
+
 def report(request: AuthenticatedRequest) -> HttpResponse:
     """Agreed facility time against time used, per rep and per employer, for the user's scope."""
     today = timezone.localdate()
@@ -253,6 +274,17 @@ def report(request: AuthenticatedRequest) -> HttpResponse:
         employer = form.cleaned_data.get("employer")
     window = facility.window(period, today)
     reps = facility.report_reps(user=request.user, today=today, window_=window, employer=employer)
+    fmt = export_format(request)
+    if fmt:
+        filters = {"period": period, "employer": employer.pk if employer else None}
+        return export_response(
+            request,
+            name="facility time",
+            columns=_facility_columns(window),
+            rows=reps.prefetch_related("workplaces"),
+            fmt=fmt,
+            filters=filters,
+        )
     page = paginate(request, reps.prefetch_related("workplaces"))
     rows = [(rep, facility.usage_row(rep, window)) for rep in page.object_list]
     employers = []

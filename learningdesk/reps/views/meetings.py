@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from learningdesk.core.exports import Column, export_format, export_response
 from learningdesk.core.http import AuthenticatedRequest
 from learningdesk.core.pagination import paginate
 from learningdesk.org import scoping
@@ -45,6 +46,16 @@ def _count(invites: Q | None = None) -> Coalesce:
 
 
 SHOW = {"upcoming": "Upcoming", "past": "Past"}
+MEETING_COLUMNS = [  # the list as a file (core/exports.py)
+    Column("Meeting", lambda meeting: meeting.title),
+    Column("Unit", lambda meeting: meeting.unit.name),
+    Column("Starts", lambda meeting: meeting.starts_at),
+    Column("Ends", lambda meeting: meeting.ends_at),
+    Column("Where", lambda meeting: meeting.location),
+    Column("Online link", lambda meeting: meeting.online_link),
+    Column("Invited", lambda meeting: meeting.invited),
+    Column("Came", lambda meeting: meeting.attended),
+]
 
 
 def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
@@ -58,6 +69,9 @@ def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
         found = found.filter(ends_at__gte=now).order_by("starts_at", "pk")
     else:
         found = found.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
+    fmt = export_format(request)
+    if fmt:
+        return export_response(request, name="rep meetings", columns=MEETING_COLUMNS, rows=found, fmt=fmt)
     return render(
         request,
         "reps/meetings/meeting_list.html",

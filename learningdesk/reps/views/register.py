@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from learningdesk.core.exports import Column, export_format, export_response
 from learningdesk.core.forms import add_service_errors
 from learningdesk.core.http import AuthenticatedRequest, Crumbs
 from learningdesk.core.pagination import paginate
@@ -47,11 +48,32 @@ def _may_add_to(request: AuthenticatedRequest, person: Person) -> bool:
 # The register -----------------------------------------------------------------------------------
 
 
+# The register as a file (core/exports.py): the whole filtered list.
+REGISTER_COLUMNS = [
+    Column("Last name", lambda rep: rep.person.last_name),
+    Column("First name", lambda rep: rep.person.first_name),
+    Column("Role", lambda rep: rep.kind.name),
+    Column("Stage", lambda rep: rep.get_stage_display()),
+    Column("Since", lambda rep: rep.stage_on),
+    Column("Workplaces", lambda rep: ", ".join(w.name for w in rep.workplaces.all())),
+    Column("Employers", lambda rep: ", ".join(sorted({w.employer.name for w in rep.workplaces.all()}))),
+    Column("Notified on", lambda rep: rep.notified_on),
+    Column("Training due by", lambda rep: rep.training_due_by),
+    Column("Trained on", lambda rep: rep.trained_on),
+    Column("Email", lambda rep: rep.person.email),
+    Column("Phone", lambda rep: rep.person.phone),
+]
+
+
 @vary_on_headers("HX-Request")  # the same URL answers a whole page or only the results
 def register(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     form = RepFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
+    fmt = export_format(request)
+    if fmt:
+        reps = selectors.rep_register(user=request.user, filters=filters, today=today)
+        return export_response(request, name="reps register", columns=REGISTER_COLUMNS, rows=reps, fmt=fmt)
     page = paginate(request, selectors.rep_register(user=request.user, filters=filters, today=today))
     context = {
         "form": form,

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from learningdesk.core.exports import Column, export_format, export_response
 from learningdesk.core.forms import add_service_errors
 from learningdesk.core.http import AuthenticatedRequest
 from learningdesk.core.pagination import paginate
@@ -131,6 +132,16 @@ def action_done(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 ACTION_FILTERS = {"all": "All open actions", "mine": "Mine", "overdue": "Overdue"}
+ACTION_COLUMNS = [  # the list as a file (core/exports.py)
+    Column("What", lambda action: action.description),
+    Column("Who", lambda action: action.who),
+    Column("By when", lambda action: action.due_on),
+    Column("Support they need", lambda action: action.support_needed),
+    Column("Rep", lambda action: action.rep.person.full_name if action.rep else ""),
+    Column("Meeting", lambda action: action.meeting.title if action.meeting else ""),
+    Column("Unit", lambda action: action.unit.name),
+    Column("Part of an action plan", lambda action: action.is_plan),
+]
 
 
 @vary_on_headers("HX-Request")
@@ -150,6 +161,10 @@ def action_list(request: AuthenticatedRequest) -> HttpResponse:
     actions = actions.annotate(
         overdue_first=Case(When(due_on__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField())
     ).order_by("overdue_first", F("due_on").asc(nulls_last=True), "id")
+    fmt = export_format(request)
+    if fmt:
+        rows = actions.select_related("unit")
+        return export_response(request, name="rep actions", columns=ACTION_COLUMNS, rows=rows, fmt=fmt)
     page = paginate(request, actions)
     on_page = [action.pk for action in page.object_list]
     tickable = set(scoping.changeable_actions(request.user).filter(pk__in=on_page).values_list("pk", flat=True))

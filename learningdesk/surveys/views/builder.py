@@ -13,6 +13,7 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from learningdesk.accounts.models import User
+from learningdesk.core.exports import Column, export_format, export_response
 from learningdesk.core.forms import add_service_errors
 from learningdesk.core.http import AuthenticatedRequest, Crumbs
 from learningdesk.core.pagination import paginate
@@ -91,9 +92,24 @@ def _with_response_counts(user: User, surveys: QuerySet[Survey]) -> QuerySet[Sur
     )
 
 
+SURVEY_COLUMNS = [  # the list as a file (core/exports.py); the responses have their own export
+    Column("Survey", lambda survey: survey.title),
+    Column("Branch or unit", lambda survey: survey.unit.name),
+    Column("Yours", lambda survey: bool(survey.is_owned)),
+    Column("Anonymous", lambda survey: survey.is_anonymous),
+    Column("Status", lambda survey: survey.get_status_display()),
+    Column("Opens on", lambda survey: survey.opens_on),
+    Column("Closes on", lambda survey: survey.closes_on),
+    Column("Responses", lambda survey: survey.response_count),
+]
+
+
 def survey_list(request: AuthenticatedRequest) -> HttpResponse:
     """Surveys in the user's scope, newest first, with their state, dates, unit and responses."""
     surveys = _with_response_counts(request.user, scoping.visible_surveys(request.user)).order_by("-created_at", "-id")
+    fmt = export_format(request)
+    if fmt:
+        return export_response(request, name="surveys", columns=SURVEY_COLUMNS, rows=surveys, fmt=fmt)
     return render(
         request,
         "surveys/builder/list.html",

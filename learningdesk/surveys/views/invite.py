@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from learningdesk.core.exports import Column, export_format, export_response
 from learningdesk.core.http import AuthenticatedRequest, Crumbs
 from learningdesk.core.pagination import paginate
 from learningdesk.learning import qr
@@ -28,11 +29,34 @@ def _people(count: int) -> str:
     return f"{count:,} {'person' if count == 1 else 'people'}"
 
 
+# Who was invited, as a file (core/exports.py): never their link, which would let anyone answer as them.
+INVITATION_COLUMNS = [
+    Column("Last name", lambda invitation: invitation.person.last_name),
+    Column("First name", lambda invitation: invitation.person.first_name),
+    Column("Email", lambda invitation: invitation.person.email),
+    Column("Sent", lambda invitation: invitation.sent_at),
+    Column("Reminded", lambda invitation: invitation.reminded_at),
+    Column("Answered", lambda invitation: invitation.used),
+]
+
+
 @require_http_methods(["GET", "POST"])
 def invitation_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Who was invited and who answered; invite an audience, with a step that says how many first."""
     survey = scoping.get_survey_for_user(request.user, pk, to_run=True)
     is_open = invitations.is_open_now(survey)
+    fmt = export_format(request)
+    if fmt and request.method == "GET":
+        listed = scoping.visible_invitations(request.user, survey)
+        return export_response(
+            request,
+            name="survey invitations",
+            columns=INVITATION_COLUMNS,
+            rows=listed.order_by("person__last_name", "person__first_name", "pk"),
+            fmt=fmt,
+            unit=survey.unit,
+            filters={"survey": survey.pk},
+        )
     form = InviteForm(request.POST or None, user=request.user, survey=survey)
     if request.method == "POST" and not is_open:
         form.add_error(None, "This survey is not open, so nobody can be invited to it. Open it first.")
