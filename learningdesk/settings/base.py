@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "learningdesk.learning",
     "learningdesk.surveys",
     "learningdesk.employers",
+    "learningdesk.comms",
+    "learningdesk.privacy",
     "learningdesk.core",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,1 @@
+"""Tests of the comms app (issue 9)."""

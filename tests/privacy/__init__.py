@@ -1,0 +1,1 @@
+"""Tests of the privacy app (issue 9)."""
