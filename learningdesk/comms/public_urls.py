@@ -1,7 +1,7 @@
-"""Stub: see the brief."""
+"""Pages under /m/ for people without a login: unsubscribing, and the public newsletter archive."""
 
-from django.urls import URLPattern
+from learningdesk.comms.public_views import urlpatterns
 
 app_name = "comms_public"
 
-urlpatterns: list[URLPattern] = []
+__all__ = ["app_name", "urlpatterns"]

@@ -1,7 +1,7 @@
-"""Stub: see the brief."""
+"""The mailings pages under /mailings/ (comms/views.py)."""
 
-from django.urls import URLPattern
+from learningdesk.comms.views import urlpatterns
 
 app_name = "comms"
 
-urlpatterns: list[URLPattern] = []
+__all__ = ["app_name", "urlpatterns"]
