@@ -24,6 +24,11 @@ urlpatterns = [
     path("employers/", include("learningdesk.employers.urls")),
     path("shared/", include("learningdesk.employers.shared_urls")),
     path("reports/", include("learningdesk.reports.urls")),
+    path("mailings/", include("learningdesk.comms.urls")),
+    path("privacy/", include("learningdesk.privacy.urls")),
+    # Pages for people who have no login: unsubscribing, the newsletter archive, checking one's own details.
+    path("m/", include("learningdesk.comms.public_urls")),
+    path("my-details/", include("learningdesk.privacy.public_urls")),
     path("", include("learningdesk.org.urls")),
     path("", include("learningdesk.accounts.urls")),
 ]

@@ -17,10 +17,7 @@ remind_hourly() {
   local nap=""
   trap 'kill "$nap" 2>/dev/null; exit 0' TERM INT
   while true; do
-    $BIN/python manage.py send_rep_reminders || echo "send_rep_reminders failed: trying again in an hour" >&2
-    $BIN/python manage.py send_learning_emails || echo "send_learning_emails failed: trying again in an hour" >&2
-    $BIN/python manage.py send_survey_reminders || echo "send_survey_reminders failed: trying again in an hour" >&2
-    $BIN/python manage.py backup --if-due || echo "backup --if-due failed: trying again in an hour" >&2
+    PYTHON=$BIN/python scripts/hourly.sh || echo "an hourly job failed: trying again in an hour" >&2
     sleep 3600 &
     nap=$!
     wait "$nap"

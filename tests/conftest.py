@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from learningdesk.accounts.models import User
+from learningdesk.accounts.testing import force_verified_login
 from learningdesk.org.models import Employer, OrgUnit, Person, Role, Workplace
 from tests.factories import EmployerFactory, PersonFactory, UserFactory, WorkplaceFactory, give_role, unit
 
@@ -80,10 +81,13 @@ def world(db) -> World:
     return World(**{name: value for name, value in locals().items() if name in World.__dataclass_fields__})
 
 
+def verified_login(client: Client, user: User) -> Client:
+    """Sign `user` in on `client` as after the whole sign-in, two-step sign-in included (accounts/testing.py)."""
+    return force_verified_login(client, user)
+
+
 def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return verified_login(Client(), user)
 
 
 @pytest.fixture

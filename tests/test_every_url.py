@@ -87,7 +87,7 @@ PUBLIC_ARGS: dict[str, Callable[[World], dict]] = {
 # The ULR network, the learning programme, the surveys and the employer work list their own URLs in
 # tests/<app>/urls_<part>.py, each with DERBY_RECORD and SCOPED_LISTS, and (for pages without a login) PUBLIC and
 # PUBLIC_ARGS.
-for _package in ("reps", "learning", "surveys", "employers", "reports"):
+for _package in ("reps", "learning", "surveys", "employers", "reports", "comms", "privacy", "accounts"):
     for _module in pkgutil.iter_modules([str(Path(__file__).parent / _package)]):
         if _module.name.startswith("urls_"):
             _urls = importlib.import_module(f"tests.{_package}.{_module.name}")

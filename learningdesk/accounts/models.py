@@ -98,3 +98,90 @@ class AuditEvent(models.Model):
         if list(self.changes) == ["fields"]:
             return ", ".join(str(name).replace("_", " ") for name in self.changes["fields"])
         return ", ".join(str(name).replace("_", " ").replace("consent:", "consent: ") for name in self.changes)
+
+
+# Sign-in security (issue 9) ----------------------------------------------------------------------------------------
+
+
+class UserSession(models.Model):
+    """One signed-in browser: shown on "Your sessions", where it can be ended from another one.
+
+    The session key is kept as it is (the session table holds it anyway) so ending a session deletes it there too;
+    it is never shown or exported.
+    """
+
+    class EndReason(models.TextChoices):
+        SIGNED_OUT = "signed_out", "Signed out"
+        IDLE = "idle", "No activity for too long"
+        TOO_LONG = "too_long", "Signed in for too long"
+        ENDED_BY_USER = "ended_by_user", "Ended from another session"
+        ENDED_BY_ADMIN = "ended_by_admin", "Ended by an administrator"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        TWO_STEP_CHANGED = "two_step_changed", "Two-step sign-in changed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_in_sessions")
+    session_key = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # A summary such as "Chrome on Android", never the whole user agent string.
+    browser = models.CharField(max_length=60, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at", "-id"]
+        indexes = [models.Index(fields=["user", "ended_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.browser or 'Unknown browser'}, signed in {self.created_at:%d %b %Y %H:%M}"
+
+
+class SignInEvent(models.Model):
+    """The sign-in and access log: every sign-in, failed sign-in, two-step check, sign-out, expiry and refused page.
+
+    One row per event, never the request's body; the email typed is kept only for failed sign-ins (the account may
+    not exist) and is blanked by retention (security.prune) like the rows themselves.
+    """
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed_in", "Signed in"
+        FAILED_PASSWORD = "failed_password", "Wrong email or password"
+        LOCKED_OUT = "locked_out", "Locked out after too many tries"
+        TWO_STEP_PASSED = "two_step_passed", "Two-step code accepted"
+        TWO_STEP_FAILED = "two_step_failed", "Two-step code refused"
+        SIGNED_OUT = "signed_out", "Signed out"
+        SESSION_EXPIRED = "session_expired", "Session expired"
+        SESSION_ENDED = "session_ended", "Session ended"
+        TWO_STEP_CHANGED = "two_step_changed", "Two-step sign-in changed"
+        ACCESS_DENIED = "access_denied", "Page refused"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="sign_in_events"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    email_typed = models.CharField(max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    browser = models.CharField(max_length=60, blank=True)
+    # Without the query string, and with any token in it redacted (core.logs.redact_path).
+    path = models.CharField(max_length=200, blank=True)
+    # A few words more, never personal values: "recovery code", "by an administrator", "inactivity".
+    detail = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "-at"]), models.Index(fields=["kind", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%d %b %Y %H:%M}"
+
+    @property
+    def is_refusal(self) -> bool:
+        """Something failed or was refused: what a reviewer looks for first."""
+        return self.kind in {
+            self.Kind.FAILED_PASSWORD,
+            self.Kind.LOCKED_OUT,
+            self.Kind.TWO_STEP_FAILED,
+            self.Kind.ACCESS_DENIED,
+        }

@@ -67,6 +67,15 @@ def save_and_audit(*, actor: User | None, record: models.Model, unit_id: int | N
     )
 
 
+def audit_login_change(*, actor: User, login: User, what: str) -> AuditEvent:
+    """An audit row about a login's sign-in security (`what`: a name like "two_step_sign_in_reset", never a value),
+    under one of its roles' units so that whoever manages the login can read it."""
+    unit_id = login.roles.order_by("pk").values_list("unit_id", flat=True).first()  # type: ignore[attr-defined]
+    return audit_record(
+        actor=actor, action=AuditEvent.Action.CHANGED, target=login, unit_id=unit_id, changes={"fields": [what]}
+    )
+
+
 def send_set_password_email(*, user: User, protocol: str, domain: str) -> None:
     """Email a new user a one-time link to choose their password (Django's reset tokens)."""
     context = {

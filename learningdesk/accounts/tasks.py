@@ -15,3 +15,11 @@ def send_welcome_email(*, user_id: int, protocol: str, domain: str) -> None:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is not None:
         send_set_password_email(user=user, protocol=protocol, domain=domain)
+
+
+@task()
+def prune_sign_in_log() -> dict[str, int]:
+    """Retention of the sign-in and access log (accounts.security.prune)."""
+    from learningdesk.accounts.security import prune
+
+    return prune()

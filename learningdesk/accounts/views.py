@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from learningdesk.accounts import sessions, two_factor
 from learningdesk.accounts.forms import AuditFilterForm, ChangePasswordForm, NewPasswordForm, ResetForm, SignInForm
 from learningdesk.core.exports import Column, export_format, export_response
 from learningdesk.core.http import AuthenticatedRequest
@@ -17,9 +21,35 @@ from learningdesk.core.pagination import paginate
 from learningdesk.org import scoping, services
 from learningdesk.org.forms import RoleEndForm, RoleGrantForm
 
-login = auth_views.LoginView.as_view(
-    template_name="accounts/login.html", authentication_form=SignInForm, redirect_authenticated_user=True
-)
+
+class LoginView(auth_views.LoginView):
+    """The password step. When the login has two-step sign-in, the code is asked next (two_step_verify)."""
+
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        url = super().get_success_url()
+        if self.request.session.get(two_factor.PENDING_KEY):
+            return f"{reverse('accounts:two_step_verify')}?{urlencode({'next': url})}"
+        return url
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # Why the last session ended (accounts/middleware.py), said once.
+        reason = self.request.session.pop(sessions.ENDED_BECAUSE, None)
+        context["signed_out_because"] = SIGNED_OUT_BECAUSE.get(reason or "", "")
+        return context
+
+
+SIGNED_OUT_BECAUSE: dict[str, str] = {
+    sessions.EndReason.IDLE: "You were signed out because you had not used Learning Desk for a while. Sign in again.",
+    sessions.EndReason.TOO_LONG: "You were signed out because you had been signed in for a long time. Sign in again.",
+    sessions.EndReason.ENDED_BY_USER: "This session was signed out from another device. Sign in again.",
+}
+
+login = LoginView.as_view()
 logout = auth_views.LogoutView.as_view()
 password_reset = auth_views.PasswordResetView.as_view(
     template_name="accounts/password_reset.html",
@@ -29,11 +59,21 @@ password_reset = auth_views.PasswordResetView.as_view(
     success_url=reverse_lazy("password_reset_done"),
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    template_name="accounts/password_reset_confirm.html",
-    form_class=NewPasswordForm,
-    success_url=reverse_lazy("password_reset_complete"),
-)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = NewPasswordForm
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        # A new password signs every session out (Django checks the password's hash): say so on "Your sessions".
+        sessions.end_all(form.user, reason=sessions.EndReason.PASSWORD_CHANGED)
+        return response
+
+
+password_reset_confirm = PasswordResetConfirmView.as_view()
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )
@@ -46,7 +86,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         response = super().form_valid(form)
-        messages.success(self.request, "Your password has been changed.")
+        # Django has signed the other sessions out (they carry the old password's hash); this one stays, new key.
+        sessions.sync_key(self.request)
+        sessions.end_all(form.user, reason=sessions.EndReason.PASSWORD_CHANGED, keep=self.request.session.session_key)
+        messages.success(self.request, "Your password has been changed. You have been signed out everywhere else.")
         return response
 
 
@@ -90,14 +133,27 @@ def team(request: AuthenticatedRequest) -> HttpResponse:
         rows = assignments.order_by("unit__path", "role", "user__full_name")
         return export_response(request, name="team", columns=TEAM_COLUMNS, rows=rows, fmt=fmt)
     grantable = set(scoping.grantable_units(request.user).values_list("pk", flat=True))
+    page = paginate(request, assignments.order_by("unit__path", "role", "user__full_name"))
+    # Whose sign-in security (two-step sign-in, sessions) the user may look after: a link on their row.
+    manageable = (
+        set(
+            scoping.manageable_logins(request.user)
+            .filter(pk__in=[a.user_id for a in page.object_list])
+            .values_list("pk", flat=True)
+        )
+        if grantable
+        else set()
+    )
     return render(
         request,
         "accounts/team.html",
         {
-            "page_obj": paginate(request, assignments.order_by("unit__path", "role", "user__full_name")),
+            "page_obj": page,
+            "manageable": manageable,
             "show": show,
             "grantable": grantable,
             "can_grant": bool(grantable),
+            "may_audit": bool(scoping.get_scope(request.user).audit),
             "today": today,
         },
     )

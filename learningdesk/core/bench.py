@@ -40,6 +40,7 @@ from django.utils.http import urlencode
 from django.utils.timezone import now
 
 from learningdesk.accounts.models import User
+from learningdesk.accounts.testing import force_verified_login
 from learningdesk.employers.demo import build_demo_employers
 from learningdesk.learning.demo import build_demo_learning
 from learningdesk.org import demo, scoping
@@ -186,8 +187,7 @@ def national_run(run: BenchRun) -> BenchRun | None:
     user = User.objects.filter(email=NATIONAL_USER).first()
     if user is None:
         return None
-    client = Client()
-    client.force_login(user)
+    client = force_verified_login(Client(), user)
     return BenchRun(client=client, user=user, requests=run.requests)
 
 
@@ -507,8 +507,7 @@ def run_benchmarks(
     user = User.objects.filter(email=BENCH_USER).first()
     if user is None:
         raise BenchError(f"No user {BENCH_USER}: the benchmarks need the demo data (seed_demo on an empty database).")
-    client = Client()
-    client.force_login(user)
+    client = force_verified_login(Client(), user)
     run = BenchRun(client=client, user=user, requests=requests)
     for function in measures:
         log(f"Timing {function.__name__}...")

@@ -19,12 +19,12 @@ NAVIGATION: list[tuple[str, str, Callable[[scoping.Scope], bool]]] = [
     ("My rep page", "reps:own", lambda scope: bool(scope.workplace_ids) and not scope.see),
     ("Learning", "learning:activities", lambda scope: not scope.is_empty),
     ("Surveys", "surveys:list", lambda scope: bool(scope.see)),
+    ("Mailings", "comms:list", lambda scope: bool(scope.see)),  # co-ordinators write them, officers read them
     ("Organisation", "org:unit_list", lambda scope: not scope.is_empty),
     ("Employers", "org:employer_list", lambda scope: not scope.is_empty),
     ("Reports", "reports:index", lambda scope: bool(scope.see)),
     ("Shared with you", "shared:home", lambda scope: bool(scope.employer_ids)),
     ("Team", "accounts:team", lambda scope: bool(scope.see)),
-    ("Audit log", "accounts:audit_log", lambda scope: bool(scope.audit)),
     ("System", "system", lambda scope: any(a.role == Role.NATIONAL_ADMIN for a in scope.roles)),  # backups
 ]
 

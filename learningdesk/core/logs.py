@@ -11,6 +11,7 @@ import contextvars
 import datetime
 import json
 import logging
+import re
 from typing import Any
 
 from django.utils.functional import empty
@@ -23,6 +24,31 @@ current_request: contextvars.ContextVar[Any] = contextvars.ContextVar("learningd
 FIELDS = ("request_id", "user_id", "method", "path", "status", "duration_ms")
 
 
+# Public pages whose URL is itself the key to someone's record: each named group is a token (or the id that goes with
+# it) and is logged as <redacted>. Mailings (/m/) and members' own details (/my-details/) keep the token in the last
+# part of the path, whatever comes before it; surveys, learners' own links and password links have fixed shapes.
+TOKEN_PATHS = (
+    re.compile(r"^/(?:m|my-details)/(?:[^/]+/)*?(?P<token>[^/]+)/?$"),
+    re.compile(r"^/s/(?:i/)?(?P<token>[A-Za-z0-9_-]{20,})(?=/|$)"),
+    re.compile(r"^/learn/(?:signed-up|sign-ups|evaluation|my-record)/(?P<token>[^/]+)"),
+    re.compile(r"^/password-reset/(?!(?:sent|done)/$)(?P<uid>[^/]+)/(?P<token>[^/]+)/"),
+)
+REDACTED = "<redacted>"
+
+
+def redact_path(path: str) -> str:
+    """The path as it may be written to a log: any token in it replaced by <redacted>."""
+    for pattern in TOKEN_PATHS:
+        match = pattern.match(path)
+        if match is None:
+            continue
+        spans = sorted(match.span(name) for name in pattern.groupindex if match.group(name))
+        for start, end in reversed(spans):
+            path = path[:start] + REDACTED + path[end:]
+        return path
+    return path
+
+
 def user_id(request: Any) -> int | None:
     """The signed-in user's id, if the request has already looked the user up (reading it here would cost a query)."""
     user = getattr(request, "user", None)
@@ -32,23 +58,34 @@ def user_id(request: Any) -> int | None:
 
 
 class RequestContextFilter(logging.Filter):
-    """Adds the current request's id, method, path (never the query string) and user id to each line."""
+    """Adds the current request's id, method, path (never the query string, tokens redacted) and user id to each
+    line, and redacts the path where a line's own message repeats it (Django's "Not Found: /path")."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         request = current_request.get()
         if request is not None:
+            path = redact_path(request.path)
             for name, value in (
                 ("request_id", getattr(request, "request_id", None)),
                 ("method", request.method),
-                ("path", request.path),
+                ("path", path),
                 ("user_id", user_id(request)),
             ):
                 if not hasattr(record, name):
                     setattr(record, name, value)
+            if path != request.path:
+                _redact_message(record, request.path, path)
         # Django's own lines about a response say status_code.
         if not hasattr(record, "status") and hasattr(record, "status_code"):
             record.status = record.status_code
         return True
+
+
+def _redact_message(record: logging.LogRecord, raw: str, redacted: str) -> None:
+    if isinstance(record.msg, str) and raw in record.msg:
+        record.msg = record.msg.replace(raw, redacted)
+    if isinstance(record.args, tuple):
+        record.args = tuple(arg.replace(raw, redacted) if isinstance(arg, str) else arg for arg in record.args)
 
 
 class JsonFormatter(logging.Formatter):

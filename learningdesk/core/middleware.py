@@ -14,7 +14,7 @@ from django.core.exceptions import MiddlewareNotUsed
 from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 
-from learningdesk.core.logs import current_request
+from learningdesk.core.logs import current_request, redact_path
 
 logger = logging.getLogger("learningdesk.requests")
 
@@ -40,11 +40,11 @@ class RequestLogMiddleware:
         response = self.get_response(request)
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
         response["X-Request-ID"] = request_id
-        # The path only: a query string can hold a searched name or email.
+        # The path only (a query string can hold a searched name or email), with any token in it redacted.
         logger.info(
             "%s %s %s %sms",
             request.method,
-            request.path,
+            redact_path(request.path),
             response.status_code,
             duration_ms,
             extra={"status": response.status_code, "duration_ms": duration_ms},

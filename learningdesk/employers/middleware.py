@@ -8,10 +8,11 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from learningdesk.accounts.middleware import OWN_ACCOUNT_PAGES
 from learningdesk.org import scoping
 
-# Pages every signed-in user needs, whatever their role.
-ALWAYS_OPEN = frozenset({"logout", "accounts:password_change"})
+# Pages every signed-in user needs, whatever their role: signing out, their password, two-step sign-in, sessions.
+ALWAYS_OPEN = frozenset({"logout", "accounts:password_change"}) | OWN_ACCOUNT_PAGES
 
 
 class EmployerContactMiddleware:

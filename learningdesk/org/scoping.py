@@ -14,7 +14,8 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from learningdesk.accounts.models import AuditEvent, User
+from learningdesk.accounts.models import AuditEvent, SignInEvent, User
+from learningdesk.comms.models import Mailing
 from learningdesk.employers.models import (
     AgreementDocument,
     CommitteeAction,
@@ -1123,3 +1124,128 @@ def scope_root_units(user: User) -> list[OrgUnit]:
 def unit_surveys(unit: OrgUnit) -> QuerySet[Survey]:
     """The surveys a unit role at `unit` sees: its subtree's and those of the units above it (a national survey)."""
     return Survey.objects.filter(_shared_downwards_q(Scope(see=(unit.path,)), (unit.path,)))
+
+
+# Mailings and newsletters (issue 9, part F: learningdesk/comms) ------------------------------------------------
+# A mailing belongs to a unit. Co-ordinators and officers of the unit (or of a unit above it) read it; co-ordinators
+# (editors) compose and send it. A ULR, whose scope is workplaces, sees none. Whoever the audience is, a mailing of
+# a unit goes only to people of that unit's subtree whom the sender may change.
+
+
+def visible_mailings(user: User) -> QuerySet[Mailing]:
+    return Mailing.objects.filter(_in_subtrees("unit", get_scope(user).see)).select_related("unit")
+
+
+def editable_mailings(user: User) -> QuerySet[Mailing]:
+    return Mailing.objects.filter(_in_subtrees("unit", get_scope(user).edit)).select_related("unit")
+
+
+def get_mailing_for_user(user: User, pk: object, *, for_change: bool = False) -> Mailing:
+    return _get(editable_mailings(user) if for_change else visible_mailings(user), pk)  # type: ignore[return-value]
+
+
+def may_read_mailings(user: User) -> bool:
+    return bool(get_scope(user).see)
+
+
+def mailing_people(user: User, unit: OrgUnit) -> QuerySet[Person]:
+    """The people a mailing of `unit` may reach: those the user may change, in the unit's subtree."""
+    scope = get_scope(user)
+    return Person.objects.filter(_people_q(scope, scope.edit), branch__path__startswith=unit.path)
+
+
+def mailing_audience_units(user: User, unit: OrgUnit) -> QuerySet[OrgUnit]:
+    """Units whose people a mailing of `unit` may go to: `unit` and the units below it, that the user may change."""
+    return editable_units(user).filter(path__startswith=unit.path)
+
+
+def mailing_audience_employers(user: User, unit: OrgUnit) -> QuerySet[Employer]:
+    """Employers with a workplace organised in the mailing unit's subtree."""
+    has_workplace = Workplace.objects.filter(branch__path__startswith=unit.path)
+    return visible_employers(user).filter(pk__in=has_workplace.values("employer"))
+
+
+def mailing_audience_workplaces(user: User, unit: OrgUnit) -> QuerySet[Workplace]:
+    return visible_workplaces(user).filter(branch__path__startswith=unit.path)
+
+
+def mailing_audience_surveys(user: User) -> QuerySet[Survey]:
+    """Identified surveys the user can see: an anonymous survey's answers are linked to nobody."""
+    return visible_surveys(user).filter(is_anonymous=False)
+
+
+def mailing_block_activities(user: User) -> QuerySet[Activity]:
+    """Activities a mailing may promote: published ones the user can see (their public pages exist)."""
+    return visible_activities(user).filter(status=Activity.Status.PUBLISHED)
+
+
+def mailing_block_resources(user: User) -> QuerySet[Resource]:
+    """Resources a mailing may link to: public ones, still in date, that the user can see."""
+    return visible_resources(user).filter(visibility=Resource.Visibility.PUBLIC, review_by__gte=timezone.localdate())
+
+
+# Members' data rights (issue 9, part G: learningdesk/privacy). ------------------------------------
+# Subject access, the self-service link and erasure act on a person as a whole, wherever their records lie, so
+# only the co-ordinators who may change people of the person's own unit (editors of its subtree) may use them: a
+# ULR, who changes the people at their workplaces, does not; everyone else gets 404, as if the person did not exist.
+
+
+def data_rights_people(user: User) -> QuerySet[Person]:
+    """People whose data rights the user may act on: those of the units in the user's editable subtrees."""
+    scope = get_scope(user)
+    return Person.objects.filter(_branches_q(scope, scope.edit))
+
+
+def get_person_for_data_rights(user: User, pk: object) -> Person:
+    return _get(data_rights_people(user).select_related("branch", "branch__kind", "workplace"), pk)  # type: ignore[return-value]
+
+
+def may_act_on_data_rights(user: User, person: Person) -> bool:
+    """Whether `data_rights_people` holds the person, known from the scope and the person's branch (no query)."""
+    return any(person.branch.path.startswith(path) for path in get_scope(user).edit)
+
+
+# Sign-in security (issue 9, part H: accounts) ----------------------------------------------------------------------
+# The sign-in log and the sign-in security of other logins. A co-ordinator reaches a login only when every role it
+# holds now lies in their subtrees: a branch co-ordinator must not reset the two-step sign-in of a national
+# administrator who also happens to hold a role in the branch. National administrators reach every login.
+
+
+def _logins_within(paths: tuple[str, ...]) -> QuerySet[User] | None:
+    """Logins with a role (current or past) in the subtrees and no current role outside them; None for everyone
+    (a root among the paths)."""
+    if any(len(path) == STEPLEN for path in paths):
+        return None
+    today = timezone.localdate()
+    inside = RoleAssignment.objects.filter(_paths_q(paths, "unit__")).values("user")
+    outside_now = (
+        RoleAssignment.objects.filter(starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .exclude(_paths_q(paths, "unit__"))
+        .values("user")
+    )
+    return User.objects.filter(pk__in=inside).exclude(pk__in=outside_now)
+
+
+def visible_sign_in_events(user: User) -> QuerySet[SignInEvent]:
+    """The sign-in and access log for those who read the audit log: their logins' events (everything, with failed
+    sign-ins to no account, for national administrators)."""
+    paths = get_scope(user).audit
+    if not paths:
+        return SignInEvent.objects.none()
+    logins = _logins_within(paths)
+    events = SignInEvent.objects.all() if logins is None else SignInEvent.objects.filter(user__in=logins)
+    return events.select_related("user")
+
+
+def manageable_logins(user: User) -> QuerySet[User]:
+    """Logins whose two-step sign-in the user may reset and whose sessions they may end (never their own)."""
+    paths = get_scope(user).grant
+    if not paths:
+        return User.objects.none()
+    logins = _logins_within(paths)
+    return (User.objects.all() if logins is None else logins).exclude(pk=user.pk)
+
+
+def get_login_for_user(user: User, pk: object) -> User:
+    return _get(manageable_logins(user), pk)  # type: ignore[return-value]

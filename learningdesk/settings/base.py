@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "learningdesk.surveys",
     "learningdesk.employers",
     "learningdesk.reports",
+    "learningdesk.comms",
+    "learningdesk.privacy",
     "learningdesk.core",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -59,6 +61,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "axes",
+    # Two-step sign-in (issue 9): authenticator apps (TOTP) and single-use recovery codes (static tokens).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -72,7 +78,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which two-step device, if any, this session has passed (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Session time limits, the two-step check before any signed-in page, and the log of refused pages.
+    "learningdesk.accounts.middleware.SignInSecurityMiddleware",
     "learningdesk.employers.middleware.EmployerContactMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -162,8 +172,22 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Our sign-in log (accounts.SignInEvent) records successful sign-ins; axes' own copy would be a second list of them.
+AXES_DISABLE_ACCESS_LOG = True
 
-SESSION_COOKIE_AGE = 60 * 60 * 12
+# Sessions (accounts/middleware.py): signed out after this long without a request, and this long after signing in
+# whatever happens. Activity is written down at most once a minute, not on every request.
+SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", 120)
+SESSION_MAX_HOURS = envint("SESSION_MAX_HOURS", 12)
+SESSION_TOUCH_SECONDS = 60
+SESSION_COOKIE_AGE = 60 * 60 * SESSION_MAX_HOURS
+# Two-step sign-in: the name authenticator apps show, and how many codes may be tried in 15 minutes.
+OTP_TOTP_ISSUER = "Learning Desk"
+TWO_STEP_TRIES = envint("TWO_STEP_TRIES", 10)
+# The sign-in and access log: rows are deleted after this many days; the email typed at a failed sign-in (which
+# may be someone's address mistyped) is blanked sooner (accounts/security.py, `manage.py prune_sign_in_log`).
+SIGN_IN_LOG_DAYS = envint("SIGN_IN_LOG_DAYS", 365)
+SIGN_IN_EMAIL_DAYS = envint("SIGN_IN_EMAIL_DAYS", 30)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 
@@ -261,3 +285,22 @@ EQUALITY_SUPPRESSION_THRESHOLD = envint("EQUALITY_SUPPRESSION_THRESHOLD", 10)
 # tax year. 1 January unless set.
 _budget_start = os.environ.get("LEARNING_BUDGET_YEAR_START", "1-1").split("-")
 LEARNING_BUDGET_YEAR_START = (int(_budget_start[0]), int(_budget_start[1]))
+# Retention (issue 9, part G: privacy/retention.py, the /privacy/retention/ page): how many days each kind of record
+# is kept before the daily run deletes it, or anonymises the person; None keeps it for good. Each can be set from
+# the environment, e.g. RETENTION_INACTIVE_CONTACTS_DAYS=1825. The sign-in log's period is SIGN_IN_LOG_DAYS above.
+RETENTION: dict[str, int | None] = {
+    kind: (envint(f"RETENTION_{kind.upper()}_DAYS", days) or None)
+    for kind, days in {
+        "inactive_contacts": 3 * 365,  # non-member contacts with nothing happening: anonymised
+        "cancelled_sign_ups": 2 * 365,  # cancelled sign-ups and lapsed offers
+        "survey_invitations": 365,  # personal survey links, after the survey closed
+        "member_import_details": 90,  # checked rows and problems of finished member imports
+        "finished_tasks": 30,  # background tasks' records (their arguments can hold an email address)
+        "mailing_recipients": 2 * 365,  # who each mailing was sent to
+        "sign_in_attempts": 365,  # django-axes' record of sign-in attempts
+    }.items()
+}
+
+# Mailings (comms/sending.py): messages per batch, and at most this many a minute (0: no limit) for the SMTP server.
+COMMS_BATCH_SIZE = envint("COMMS_BATCH_SIZE", 50)
+COMMS_RATE_PER_MINUTE = envint("COMMS_RATE_PER_MINUTE", 60)
