@@ -25,7 +25,9 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     scope = scoping.get_scope(user)
     # Slow counts that change slowly are kept a minute or two (reports/dashboard.py says which and why).
     kept = dashboard.kept_a_while
-    figures = kept(user, "figures", lambda: selectors.home_figures(user=user)) if not scope.is_empty else None
+    figures = (
+        kept(user, "figures", lambda: selectors.home_figures(user=user), only_wide=True) if not scope.is_empty else None
+    )
     roots = scoping.scope_root_units(user)
     # Co-ordinators and officers look after reps; a ULR's own things are in their own section.
     attention = reminders.needs_attention(user, today=today) if scope.see else None
@@ -49,7 +51,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             "dashboards": dashboards,
             # Later areas add their items here.
             "attention": (learning.attention if learning is not None and scope.see else [])
-            + kept(user, "employers", lambda: employers_attention(user, today=today))
+            + kept(user, "employers", lambda: employers_attention(user, today=today), only_wide=True)
             + (dashboard.surveys_closing(dashboards, today=today) if dashboards is not None else [])
             + backups.backup_attention(user),
         },

@@ -328,8 +328,8 @@ def dashboards_for(user: User, roots: Sequence[OrgUnit], *, today: datetime.date
 # Some of the home page's other parts are slow to count and change slowly: the scope's headline counts (every
 # member of the nation: SQLite takes most of a second) and the employer reminders (review dates and overdue
 # actions change by the day; the open time-off cases among a million members' requests take SQLite a second).
-# Those are kept per user for FRESH_SECONDS. The sessions coming up are kept only for a region or the nation (every
-# session in the country); a branch's, like its reps needing attention, are always read live.
+# Those are kept per user for FRESH_SECONDS, and so are the sessions coming up, but only for a region or the nation:
+# a branch's are read live, so a co-ordinator who records an agreement sees its review reminder at once.
 KEPT_KEY = "reports:home:{name}:{user}"
 
 

@@ -63,6 +63,17 @@ def _end_not_before_start(form: forms.BaseForm, data: dict[str, Any], *, start: 
         form.add_error(end, "The last day must be on or after the first day")
 
 
+def check_chosen_dates(form: forms.BaseForm, data: dict[str, Any]) -> None:
+    """A unit-and-period picker's "dates" choice needs both days, the last on or after the first."""
+    if data.get("period") != "dates":
+        return
+    if not data.get("starts_on") and "starts_on" not in form.errors:
+        form.add_error("starts_on", "Enter the first day of the period")
+    if not data.get("ends_on") and "ends_on" not in form.errors:
+        form.add_error("ends_on", "Enter the last day of the period")
+    _end_not_before_start(form, data, start="starts_on", end="ends_on")
+
+
 class TargetsViewForm(GovukFormMixin, forms.Form):
     """Which unit's targets to show, and for which period (GET): the top of the user's scope, this year, at first."""
 
@@ -78,13 +89,7 @@ class TargetsViewForm(GovukFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("period") != "dates":
-            return data
-        if not data.get("starts_on") and "starts_on" not in self.errors:
-            self.add_error("starts_on", "Enter the first day of the period")
-        if not data.get("ends_on") and "ends_on" not in self.errors:
-            self.add_error("ends_on", "Enter the last day of the period")
-        _end_not_before_start(self, data, start="starts_on", end="ends_on")
+        check_chosen_dates(self, data)
         return data
 
     def chosen_period(self) -> Period:

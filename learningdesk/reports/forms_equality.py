@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from learningdesk.core.forms import GovukFormMixin
 from learningdesk.org.models import OrgUnit
-from learningdesk.reports.forms import Period, UnitChoiceField
+from learningdesk.reports.forms import Period, UnitChoiceField, check_chosen_dates
 
 # Meteorological seasons, as newsletters speak of them: "this autumn" is September to November.
 SEASONS = ((3, "spring"), (6, "summer"), (9, "autumn"), (12, "winter"))
@@ -68,15 +68,7 @@ class ReportForm(GovukFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("period") != "dates":
-            return data
-        if not data.get("starts_on") and "starts_on" not in self.errors:
-            self.add_error("starts_on", "Enter the first day of the period")
-        if not data.get("ends_on") and "ends_on" not in self.errors:
-            self.add_error("ends_on", "Enter the last day of the period")
-        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
-        if starts_on and ends_on and ends_on < starts_on:
-            self.add_error("ends_on", "The last day must be on or after the first day")
+        check_chosen_dates(self, data)
         return data
 
     @property

@@ -57,7 +57,7 @@ def test_a_coordinator_sends_the_person_a_link_that_opens_their_details(world, d
     assert page.status_code == 200
     assert 'value="Alberts"' in page.content.decode()
     assert page["Cache-Control"] == "private, no-store"
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
 
 
 def test_no_link_is_sent_to_a_person_without_an_email_address(world):
